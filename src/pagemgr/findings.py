@@ -1,0 +1,40 @@
+"""What a check finds, as data: reporters print it, the command decides the exit code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    path: str  # relative to the site root, posix
+    line: int  # 1-based
+    column: int  # 1-based
+    severity: Severity
+    rule: str
+    message: str
+    hint: str = ""
+    source: str = ""  # the text of the line, for reporters that quote it
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.column, self.rule)
+
+
+@dataclass
+class CheckResult:
+    files_checked: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "warning")
+
+    def sorted_findings(self) -> list[Finding]:
+        return sorted(self.findings, key=Finding.sort_key)

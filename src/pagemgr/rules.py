@@ -1,0 +1,47 @@
+"""Every rule pagemgr reports: a stable id, its default severity and one line of what it means.
+
+docs/rules.md documents each id with a bad and a good example; a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pagemgr.findings import Severity
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    severity: Severity
+    summary: str
+
+
+_RULES = (
+    Rule("yaml-syntax", "error", "front matter or data file is not YAML that Jekyll can read"),
+    Rule("yaml-too-complex", "error", "nesting or alias expansion beyond what a site needs"),
+    Rule("duplicate-key", "warning", "a key appears twice; Jekyll silently keeps the last"),
+    Rule("unsafe-tag", "error", "a YAML tag Jekyll's safe loader refuses"),
+    Rule("ruby-symbol", "error", "a plain value starting with ':' that Jekyll refuses"),
+    Rule("not-a-mapping", "error", "front matter or config is a list or a scalar, not key: value"),
+    Rule("encoding", "error", "the file is not UTF-8"),
+    Rule("bom-front-matter", "error", "a byte-order mark before '---' hides the front matter"),
+    Rule("missing-key", "error", "a key the layouts need is missing"),
+    Rule("wrong-type", "error", "a value of the wrong type"),
+    Rule("bad-value", "error", "a value outside the allowed set"),
+    Rule("bad-format", "error", "a value that does not have the required form"),
+    Rule("empty-value", "error", "a required text is empty"),
+    Rule("invalid-date", "error", "a date Jekyll cannot parse; the build stops"),
+    Rule("schema", "error", "a value the schema does not allow"),
+    Rule("unknown-key", "warning", "a key the schema does not know (maybe misspelt)"),
+    Rule("unlisted-category", "error", "a publication whose category the publications page skips"),
+    Rule("outside-symlink", "warning", "a symlink pointing outside the site; not followed"),
+    Rule("unreadable", "error", "the file cannot be read"),
+    Rule("internal-error", "error", "pagemgr failed on this file; a crash log was written"),
+)
+
+RULES: dict[str, Rule] = {rule.id: rule for rule in _RULES}
+
+
+def severity_of(rule_id: str) -> Severity:
+    return RULES[rule_id].severity

@@ -1,0 +1,96 @@
+"""Which JSON Schema applies to which file, bundled or the site's own, and one validator each."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pagemgr.errors import UsageError
+
+# A file's schema key (collection label, "_config", or "_data/<name>") -> bundled schema name.
+BUNDLED: dict[str, str] = {
+    "publications": "publication",
+    "talks": "talk",
+    "teaching": "teaching",
+    "portfolio": "portfolio",
+    "posts": "post",
+    "drafts": "post",
+    "pages": "page",
+    "_config": "config",
+    "_data/navigation": "navigation",
+    "_data/cv": "cv",
+    "_data/authors": "authors",
+}
+
+
+def bundled_dir() -> Path:
+    """schemas/ inside the installed package, or at the top of a source checkout."""
+    packaged = Path(__file__).with_name("schemas")
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "schemas"
+
+
+def bundled_path(name: str) -> Path:
+    return bundled_dir() / f"{name}.schema.json"
+
+
+class SchemaSet:
+    """The schemas of one site: bundled ones, replaced or extended by `pagemgr: schemas:`."""
+
+    def __init__(self, root: Path, overrides: dict[str, Any]) -> None:
+        self.paths: dict[str, Path] = {key: bundled_path(name) for key, name in BUNDLED.items()}
+        for key, value in overrides.items():
+            path = (root / str(value)).resolve()
+            if not path.is_file():
+                raise UsageError(
+                    f"_config.yml: pagemgr.schemas.{key} names {value}, which does not exist"
+                )
+            self.paths[str(key)] = path
+
+    def schema_for(self, key: str | None) -> dict[str, Any] | None:
+        if key is None or key not in self.paths:
+            return None
+        return _load_schema(self.paths[key])
+
+    def validator_for(self, key: str | None) -> Any:
+        if key is None or key not in self.paths:
+            return None
+        return _validator(self.paths[key])
+
+
+@cache
+def _load_schema(path: Path) -> dict[str, Any]:
+    try:
+        schema = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"{path}: cannot read this schema ({exc})") from None
+    if not isinstance(schema, dict):
+        raise UsageError(f"{path}: a schema must be a JSON object")
+    return schema
+
+
+@cache
+def _validator(path: Path) -> Any:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+
+    schema = _load_schema(path)
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as exc:
+        raise UsageError(f"{path}: not a valid JSON Schema: {exc.message}") from None
+    return Draft202012Validator(schema, format_checker=_format_checker())
+
+
+@cache
+def _format_checker() -> Any:
+    from jsonschema import Draft202012Validator
+
+    from pagemgr.dates import is_jekyll_date
+
+    checker = Draft202012Validator.FORMAT_CHECKER
+    checker.checks("jekyll-date")(is_jekyll_date)
+    return checker

@@ -1,0 +1,239 @@
+"""The site model: where the site is, what its collections are, and what each file is to Jekyll."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pagemgr import yamlio
+from pagemgr.errors import SiteNotFoundError, UsageError
+
+CONFIG_NAME = "_config.yml"
+DATA_EXTENSIONS = (".yml", ".yaml", ".json")
+DEFAULT_MARKDOWN_EXT = "markdown,mkdown,mkdn,mkd,md"
+# Jekyll's own default excludes, plus what a site build and its tools leave behind.
+DEFAULT_EXCLUDES = (
+    ".sass-cache", ".jekyll-cache", "gemfiles", "Gemfile", "Gemfile.lock", "node_modules",
+    "vendor", "_site", ".git",
+)
+SPECIAL_DIRS = ("_layouts", "_includes", "_sass", "_plugins", "_site", "_data")
+
+FileKind = Literal["document", "data", "config", "static", "outside-link"]
+
+
+@dataclass(frozen=True, slots=True)
+class Collection:
+    label: str
+    folder: str  # relative to the site root, e.g. "_publications"
+    output: bool
+    permalink: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SiteFile:
+    path: Path
+    rel: str  # posix path relative to the site root
+    kind: FileKind
+    collection: str | None = None  # "posts", "drafts", "pages" or a collection label
+
+    @property
+    def schema_key(self) -> str | None:
+        if self.kind == "document":
+            return self.collection
+        if self.kind == "config":
+            return "_config"
+        if self.kind == "data":
+            return os.path.splitext(self.rel)[0]
+        return None
+
+
+@dataclass
+class Site:
+    root: Path
+    config: dict[str, Any] = field(default_factory=dict)
+    config_text: str | None = None
+    config_loaded: yamlio.Loaded | None = None
+    config_error: yamlio.YamlSyntaxError | None = None
+    collections: dict[str, Collection] = field(default_factory=dict)
+
+    @property
+    def document_extensions(self) -> frozenset[str]:
+        raw = self.config.get("markdown_ext", DEFAULT_MARKDOWN_EXT)
+        names = str(raw).split(",") if raw else DEFAULT_MARKDOWN_EXT.split(",")
+        return frozenset({"." + name.strip() for name in names if name.strip()} | {".html"})
+
+    @property
+    def publication_categories(self) -> dict[str, Any] | None:
+        value = self.config.get("publication_category")
+        return value if isinstance(value, dict) else None
+
+    @property
+    def pagemgr_settings(self) -> dict[str, Any]:
+        value = self.config.get("pagemgr")
+        return value if isinstance(value, dict) else {}
+
+    def rel(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def files(self) -> Iterator[SiteFile]:
+        """Every file Jekyll would consider, in a stable order, classified."""
+        yield from _walk(self, self.root)
+
+    def files_under(self, paths: Iterable[Path]) -> Iterator[SiteFile]:
+        """The site files named by `paths` (files or folders inside the site)."""
+        seen: set[str] = set()
+        wanted = [_inside(self.root, path) for path in paths]
+        for item in self.files():
+            if item.rel in seen:
+                continue
+            if any(item.rel == rel or item.rel.startswith(rel + "/") or rel == "" for rel in wanted):
+                seen.add(item.rel)
+                yield item
+
+
+def _inside(root: Path, path: Path) -> str:
+    absolute = path.absolute()
+    if not absolute.exists() and not absolute.is_symlink():
+        raise UsageError(f"{path}: no such file or folder")
+    try:
+        rel = Path(os.path.normpath(absolute)).relative_to(root)
+    except ValueError:
+        raise UsageError(f"{path} is not inside the site at {root}; pass --site") from None
+    return "" if rel == Path(".") else rel.as_posix()
+
+
+def find_site_root(explicit: Path | None, cwd: Path) -> Path:
+    if explicit is not None:
+        if not (explicit / CONFIG_NAME).is_file():
+            raise SiteNotFoundError(f"{explicit}: no {CONFIG_NAME} there; is this a Jekyll site?")
+        return Path(os.path.normpath(explicit.absolute()))
+    for folder in (cwd, *cwd.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    if (cwd / "site" / CONFIG_NAME).is_file():
+        return cwd / "site"
+    raise SiteNotFoundError(
+        f"no {CONFIG_NAME} in {cwd} or any folder above it; run inside a site or pass --site PATH"
+    )
+
+
+def load_site(root: Path) -> Site:
+    site = Site(root=root)
+    config_path = root / CONFIG_NAME
+    try:
+        site.config_text = config_path.read_bytes().decode("utf-8").removeprefix("\ufeff")
+        site.config_loaded = yamlio.load(site.config_text)
+    except (OSError, UnicodeDecodeError):
+        site.config_text = None
+    except yamlio.YamlSyntaxError as exc:
+        site.config_error = exc
+    if site.config_loaded is not None and isinstance(site.config_loaded.data, dict):
+        site.config = site.config_loaded.data
+    site.collections = _collections(site.config)
+    return site
+
+
+def _collections(config: dict[str, Any]) -> dict[str, Collection]:
+    raw = config.get("collections")
+    base = str(config.get("collections_dir") or "").strip("/")
+    entries: dict[str, dict[str, Any]] = {}
+    if isinstance(raw, dict):
+        entries = {str(k): (v if isinstance(v, dict) else {}) for k, v in raw.items()}
+    elif isinstance(raw, list):
+        entries = {str(k): {} for k in raw}
+    found: dict[str, Collection] = {}
+    for label, options in entries.items():
+        if label in ("posts", "drafts"):
+            continue
+        folder = f"{base}/_{label}" if base else f"_{label}"
+        permalink = options.get("permalink")
+        found[label] = Collection(
+            label, folder, bool(options.get("output", False)), str(permalink) if permalink else None
+        )
+    posts_folder = f"{base}/_posts" if base else "_posts"
+    drafts_folder = f"{base}/_drafts" if base else "_drafts"
+    posts_permalink = config.get("permalink")
+    found["posts"] = Collection("posts", posts_folder, True, str(posts_permalink or "date"))
+    found["drafts"] = Collection("drafts", drafts_folder, False, None)
+    return found
+
+
+def _excluded(site: Site, rel: str, name: str) -> bool:
+    patterns = [*DEFAULT_EXCLUDES, *_strings(site.config.get("exclude"))]
+    includes = _strings(site.config.get("include"))
+    if any(rel == p.strip("/") or fnmatch.fnmatch(rel, p.strip("/")) for p in patterns):
+        return True
+    if any(rel == p.strip("/") or fnmatch.fnmatch(rel, p.strip("/")) for p in includes):
+        return False
+    return name.startswith((".", "#")) or name.endswith("~")
+
+
+def _included(site: Site, top: str) -> bool:
+    return any(inc.strip("/") == top for inc in _strings(site.config.get("include")))
+
+
+def _wanted_folder(site: Site, rel: str, name: str, folders: dict[str, str]) -> bool:
+    """Underscore folders are Jekyll's own; only collections, data and included ones hold content."""
+    if not name.startswith("_") or "/" in rel:
+        return True
+    return rel in folders or rel == "_data" or _included(site, rel) or any(
+        folder.startswith(rel + "/") for folder in folders
+    )
+
+
+def _strings(value: Any) -> list[str]:
+    return [str(item) for item in value] if isinstance(value, list) else []
+
+
+def _walk(site: Site, root: Path) -> Iterator[SiteFile]:
+    folders = {c.folder: c.label for c in site.collections.values()}
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        here = Path(dirpath)
+        rel_dir = "" if here == root else here.relative_to(root).as_posix()
+        kept = []
+        for name in sorted(dirnames):
+            rel = f"{rel_dir}/{name}" if rel_dir else name
+            if (here / name).is_symlink():
+                if _points_outside(root, here / name):
+                    yield SiteFile(here / name, rel, "outside-link")
+                continue
+            if not _excluded(site, rel, name) and _wanted_folder(site, rel, name, folders):
+                kept.append(name)
+        dirnames[:] = kept
+        for name in sorted(filenames):
+            rel = f"{rel_dir}/{name}" if rel_dir else name
+            if _excluded(site, rel, name):
+                continue
+            item = _classify(site, here / name, rel, folders)
+            if item is not None:
+                yield item
+
+
+def _points_outside(root: Path, path: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return True
+    return False
+
+
+def _classify(site: Site, path: Path, rel: str, folders: dict[str, str]) -> SiteFile | None:
+    if path.is_symlink() and _points_outside(site.root, path):
+        return SiteFile(path, rel, "outside-link")
+    if rel == CONFIG_NAME:
+        return SiteFile(path, rel, "config")
+    top = rel.split("/", 1)[0]
+    if rel.startswith("_data/"):
+        return SiteFile(path, rel, "data") if rel.endswith(DATA_EXTENSIONS) else None
+    extension = os.path.splitext(rel)[1].lower()
+    is_text = extension in site.document_extensions
+    for folder, label in folders.items():
+        if rel.startswith(folder + "/"):
+            return SiteFile(path, rel, "document" if is_text else "static", label)
+    if top in SPECIAL_DIRS or (top.startswith("_") and not _included(site, top)):
+        return None
+    return SiteFile(path, rel, "document" if is_text else "static", "pages")

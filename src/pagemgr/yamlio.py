@@ -1,0 +1,445 @@
+"""YAML as Jekyll reads it: libyaml's parser with Psych's YAML 1.1 scalar rules.
+
+The only module that configures ruamel.yaml. Parsing uses the C parser (libyaml), which keeps a
+mark on every node, so positions cost nothing extra; scalars are typed by `psych_scalar`, a port
+of Psych's ScalarScanner (what `Psych.safe_load` in Jekyll applies), not by ruamel's YAML 1.2 rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.resolver import BaseResolver
+
+try:
+    from _ruamel_yaml import CParser
+except ImportError:  # pragma: no cover - depends on the installed extras
+    from ruamel.yaml.cyaml import CParser
+
+PARSER_NAME = "libyaml (C)"
+MAX_DEPTH = 64
+MAX_EXPANDED_NODES = 100_000
+_PRESCAN_LIMIT = 5_000
+
+STR_TAG = "tag:yaml.org,2002:str"
+PLAIN_TAG = "!pagemgr/plain"
+_CORE = "tag:yaml.org,2002:"
+
+JsonValue = Any
+PathPart = str | int
+
+
+class YamlSyntaxError(Exception):
+    """The text is not YAML that Jekyll can read; line and column are 0-based."""
+
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something legal in YAML that Jekyll handles silently or refuses; 0-based position."""
+
+    kind: str  # duplicate-key | unsafe-tag | symbol
+    message: str
+    line: int
+    column: int
+
+
+@dataclass(slots=True)
+class Loaded:
+    data: JsonValue
+    node: Node | None
+    problems: list[Problem] = field(default_factory=list)
+
+
+class JekyllDate(str):
+    """A YAML date or timestamp, carried as its ISO string so JSON Schema sees a string."""
+
+    __slots__ = ("value",)
+    value: dt.date
+
+    def __new__(cls, value: dt.date) -> JekyllDate:
+        obj = super().__new__(cls, value.isoformat())
+        obj.value = value
+        return obj
+
+
+class _TagResolver(BaseResolver):  # type: ignore[misc]
+    """Leaves plain scalars untyped, so that `psych_scalar` can type them as Psych does."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is ScalarNode:
+            return PLAIN_TAG if implicit[0] else STR_TAG
+        return str(super().resolve(kind, value, implicit))
+
+
+class _NodeParser(CParser, _TagResolver):  # type: ignore[misc]
+    def __init__(self, text: str) -> None:
+        CParser.__init__(self, text)
+        _TagResolver.__init__(self, loadumper=self)
+
+
+# --- Psych's ScalarScanner ------------------------------------------------------------------
+
+_ALPHA_ETC = r"(?:[^\W\d_]|[_ \t\r\n\f\v!@#$%^&*(){}<>|/\\~;=])"
+_STRINGY = re.compile(rf"[^\d.:\-]?{_ALPHA_ETC}+")
+_TIME = re.compile(
+    r"-?\d{4}-\d{1,2}-\d{1,2}(?:[Tt]|\s+)\d{1,2}:\d\d:\d\d(?:\.\d*)?"
+    r"(?:\s*(?:Z|[-+]\d{1,2}:?(?:\d\d)?))?\Z"
+)
+_TIME_PARTS = re.compile(
+    r"(-?\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt]|\s+)(\d{1,2}):(\d\d):(\d\d)(?:\.(\d*))?"
+    r"(?:\s*(Z|[-+]\d{1,2}):?(\d\d)?)?\Z"
+)
+_DATE = re.compile(r"\d{4}-(?:1[012]|0\d|\d)-(?:[12]\d|3[01]|0\d|\d)\Z")
+_SEXAGESIMAL_INT = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9]){1,2}\Z")
+_SEXAGESIMAL_FLOAT = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9]){1,2}\.[0-9_]*\Z")
+_FLOAT = re.compile(r"[-+]?(?:[0-9][0-9_,]*)?\.[0-9]*(?:[eE][-+][0-9]+)?\Z")
+_INTEGER = re.compile(
+    r"(?:[-+]?0b[0-1_,]+|[-+]?0[0-7_,]+|[-+]?(?:0|[1-9](?:[0-9]|,[0-9]|_[0-9])*)"
+    r"|[-+]?0x[0-9a-fA-F_,]+)\Z"
+)
+
+
+def psych_scalar(text: str) -> JsonValue:
+    """The value Psych gives a plain (unquoted) scalar; a `:symbol` raises ValueError."""
+    if not text:
+        return None
+    if "\n" in text or _STRINGY.match(text):
+        return _word(text)
+    if _TIME.match(text):
+        parsed = _parse_time(text)
+        return text if parsed is None else JekyllDate(parsed)
+    if _DATE.match(text):
+        year, month, day = (int(part) for part in text.split("-"))
+        try:
+            return JekyllDate(dt.date(year, month, day))
+        except ValueError:
+            return text
+    return _number(text)
+
+
+def _word(text: str) -> JsonValue:
+    if len(text) > 5 or text[0] not in "ytonfYTONF~":
+        return text
+    lowered = text.lower()
+    if text == "~" or lowered == "null":
+        return None
+    if lowered in ("yes", "true", "on"):
+        return True
+    if lowered in ("no", "false", "off"):
+        return False
+    return text
+
+
+def _number(text: str) -> JsonValue:
+    lowered = text.lower()
+    if lowered in (".inf", "+.inf"):
+        return math.inf
+    if lowered == "-.inf":
+        return -math.inf
+    if lowered == ".nan":
+        return math.nan
+    if text.startswith(":") and len(text) > 1:
+        raise ValueError(f"{text!r} is a Ruby symbol, which Jekyll's safe YAML loader refuses")
+    if _SEXAGESIMAL_INT.match(text):
+        return _sexagesimal(text, int)
+    if _SEXAGESIMAL_FLOAT.match(text):
+        return _sexagesimal(text, float)
+    if _FLOAT.match(text):
+        if text in (".", "+.", "-."):
+            return text
+        return float(text.replace(",", "").replace("_", "").rstrip(".") or "0")
+    if _INTEGER.match(text):
+        return _integer(text.replace(",", "").replace("_", ""))
+    return text
+
+
+def _sexagesimal(text: str, kind: type[int] | type[float]) -> JsonValue:
+    parts = text.split(":")
+    total: float = 0
+    for index, part in enumerate(parts):
+        total += _ruby_number(part, kind) * 60 ** abs(index - 2)
+    return kind(total)
+
+
+def _ruby_number(text: str, kind: type[int] | type[float]) -> float:
+    match = re.match(r"[-+]?[0-9_]*\.?[0-9_]*", text)
+    digits = (match.group(0) if match else "").replace("_", "")
+    try:
+        return kind(digits) if kind is int else float(digits)
+    except ValueError:
+        return 0
+
+
+def _integer(text: str) -> int:
+    sign = -1 if text.startswith("-") else 1
+    body = text.lstrip("+-")
+    if body.startswith("0b"):
+        return sign * int(body[2:] or "0", 2)
+    if body.startswith("0x"):
+        return sign * int(body[2:] or "0", 16)
+    if len(body) > 1 and body.startswith("0"):
+        return sign * int(body, 8)
+    return sign * int(body)
+
+
+def _parse_time(text: str) -> dt.datetime | None:
+    match = _TIME_PARTS.match(text)
+    if match is None:
+        return None
+    year, month, day, hour, minute, second, fraction, zone, zone_minutes = match.groups()
+    micro = int((fraction or "0")[:6].ljust(6, "0"))
+    tz: dt.tzinfo | None = None
+    if zone == "Z":
+        tz = dt.UTC
+    elif zone:
+        offset = dt.timedelta(hours=abs(int(zone)), minutes=int(zone_minutes or 0))
+        tz = dt.timezone(-offset if zone.startswith("-") else offset)
+    try:
+        return dt.datetime(
+            int(year), int(month), int(day), int(hour), int(minute), int(second), micro, tz
+        )
+    except ValueError:
+        return None
+
+
+# --- composing ------------------------------------------------------------------------------
+
+
+def _too_deep_for_the_parser(text: str) -> bool:
+    """libyaml's composer recurses in C: refuse absurd nesting before it can overflow the stack."""
+    if text.count("[") + text.count("{") > _PRESCAN_LIMIT:
+        depth = 0
+        for char in text:
+            if char in "[{":
+                depth += 1
+                if depth > _PRESCAN_LIMIT:
+                    return True
+            elif char in "]}":
+                depth -= 1
+    if len(text) > _PRESCAN_LIMIT:
+        for line in text.splitlines():
+            if len(line) - len(line.lstrip(" \t-?:")) > _PRESCAN_LIMIT:
+                return True
+    return False
+
+
+def compose(text: str) -> Node | None:
+    """The node graph of the first YAML document in `text`, with marks; None for empty input."""
+    if _too_deep_for_the_parser(text):
+        raise YamlSyntaxError(f"nesting deeper than {MAX_DEPTH} levels", 0, 0)
+    try:
+        return _NodeParser(text).get_single_node()
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = " ".join(part for part in (exc.context, exc.problem) if part)
+        if exc.context and exc.problem and exc.context_mark and exc.problem_mark:
+            message = f"{exc.problem} ({exc.context} at line {exc.context_mark.line + 1})"
+        line, column = (mark.line, mark.column) if mark else (0, 0)
+        raise YamlSyntaxError(message or "invalid YAML", line, column) from None
+    except YAMLError as exc:
+        raise YamlSyntaxError(str(exc).splitlines()[0], 0, 0) from None
+
+
+def load(text: str) -> Loaded:
+    """Compose and construct `text` as Jekyll would; raise YamlSyntaxError when it cannot."""
+    node = compose(text)
+    if node is None:
+        return Loaded(data=None, node=None)
+    constructor = _Constructor()
+    data = constructor.construct(node, 0)
+    if constructor.shared and constructor.expanded_size(node) > MAX_EXPANDED_NODES:
+        raise YamlSyntaxError(
+            f"aliases expand to more than {MAX_EXPANDED_NODES:,} values (an alias bomb)",
+            node.start_mark.line,
+            node.start_mark.column,
+        )
+    return Loaded(data=data, node=node, problems=constructor.problems)
+
+
+_REFUSED_COLLECTION_TAGS = frozenset(_CORE + name for name in ("set", "omap", "pairs"))
+_RUBY_TAGS = ("!ruby/", "tag:ruby.yaml.org")
+
+
+def _refused(tag: str) -> str:
+    return f"tag {tag!r} is refused by Jekyll's safe YAML loader, so Jekyll cannot read this file"
+
+
+class _Constructor:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.built: dict[int, JsonValue] = {}
+        self.shared = False
+
+    def construct(self, node: Node, depth: int) -> JsonValue:
+        if depth > MAX_DEPTH:
+            mark = node.start_mark
+            raise YamlSyntaxError(f"nesting deeper than {MAX_DEPTH} levels", mark.line, mark.column)
+        key = id(node)
+        if key in self.built:
+            self.shared = True
+            return self.built[key]
+        if isinstance(node, ScalarNode):
+            value = self.scalar(node)
+        elif node.tag in _REFUSED_COLLECTION_TAGS or node.tag.startswith(_RUBY_TAGS):
+            self.problem("unsafe-tag", _refused(node.tag), node)
+            value = None
+        elif isinstance(node, SequenceNode):
+            value = self.built[key] = []
+            value.extend(self.construct(item, depth + 1) for item in node.value)
+        else:
+            value = self.built[key] = {}
+            self.fill_mapping(value, node, depth)
+        self.built[key] = value
+        return value
+
+    def scalar(self, node: ScalarNode) -> JsonValue:
+        tag = node.tag
+        if tag == PLAIN_TAG:
+            try:
+                return psych_scalar(node.value)
+            except ValueError as exc:
+                self.problem("symbol", str(exc), node)
+                return node.value
+        if tag == STR_TAG:
+            return node.value
+        return self.tagged_scalar(node)
+
+    def tagged_scalar(self, node: ScalarNode) -> JsonValue:
+        tag, text = node.tag, node.value
+        core = tag[len(_CORE) :] if tag.startswith(_CORE) else None
+        try:
+            if core == "int":
+                return _integer(text.replace("_", "").replace(",", ""))
+            if core == "float":
+                return float(text.replace("_", ""))
+            if core in ("bool", "null", "timestamp"):
+                return psych_scalar(text)
+        except ValueError:
+            return text
+        if tag.startswith(_RUBY_TAGS) or (core is not None and core not in ("str", "binary")):
+            self.problem("unsafe-tag", _refused(tag), node)
+        return text
+
+    def fill_mapping(self, target: dict[str, JsonValue], node: MappingNode, depth: int) -> None:
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            if isinstance(key_node, ScalarNode) and key_node.value == "<<" and (
+                key_node.tag == PLAIN_TAG
+            ):
+                self.merge(target, value_node, depth)
+                continue
+            key = self.key(self.construct(key_node, depth + 1))
+            if key in seen:
+                self.problem(
+                    "duplicate-key",
+                    f"key {key!r} appears twice in this mapping; Jekyll silently keeps the last",
+                    key_node,
+                )
+            seen.add(key)
+            target[key] = self.construct(value_node, depth + 1)
+
+    def merge(self, target: dict[str, JsonValue], node: Node, depth: int) -> None:
+        sources = node.value if isinstance(node, SequenceNode) else [node]
+        for source in sources:
+            value = self.construct(source, depth + 1)
+            if isinstance(value, dict):
+                for key, item in value.items():
+                    target.setdefault(key, item)
+
+    @staticmethod
+    def key(value: JsonValue) -> str:
+        if isinstance(value, str):
+            return str(value)
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return str(value)
+
+    def problem(self, kind: str, message: str, node: Node) -> None:
+        mark = node.start_mark
+        self.problems.append(Problem(kind, message, mark.line, mark.column))
+
+    def expanded_size(self, root: Node) -> int:
+        sizes: dict[int, int] = {}
+        stack: list[tuple[Node, bool]] = [(root, False)]
+        while stack:
+            node, children_done = stack.pop()
+            if id(node) in sizes:
+                continue
+            children = _children(node)
+            if children_done or not children:
+                sizes[id(node)] = 1 + sum(sizes.get(id(child), 1) for child in children)
+                if sizes[id(node)] > MAX_EXPANDED_NODES:
+                    return sizes[id(node)]
+                continue
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if id(child) not in sizes)
+        return sizes[id(root)]
+
+
+def _children(node: Node) -> Sequence[Node]:
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    if isinstance(node, MappingNode):
+        return [part for pair in node.value for part in pair]
+    return ()
+
+
+# --- positions ------------------------------------------------------------------------------
+
+
+def locate(node: Node | None, path: Sequence[PathPart]) -> tuple[int, int]:
+    """0-based (line, column) of the value at `path`, or of the deepest node that exists."""
+    if node is None:
+        return (0, 0)
+    current = node
+    for part in path:
+        child = _child(current, part)
+        if child is None:
+            break
+        current = child
+    return (current.start_mark.line, current.start_mark.column)
+
+
+def locate_key(node: Node | None, path: Sequence[PathPart], key: str) -> tuple[int, int]:
+    """0-based (line, column) of `key` itself inside the mapping at `path`."""
+    if node is None:
+        return (0, 0)
+    current: Node | None = node
+    for part in path:
+        current = _child(current, part) if current is not None else None
+    if isinstance(current, MappingNode):
+        for key_node, _ in reversed(current.value):
+            if isinstance(key_node, ScalarNode) and key_node.value == key:
+                return (key_node.start_mark.line, key_node.start_mark.column)
+    return locate(node, path)
+
+
+def _child(node: Node, part: PathPart) -> Node | None:
+    if isinstance(node, MappingNode):
+        for key_node, value_node in reversed(node.value):
+            if isinstance(key_node, ScalarNode) and key_node.value == str(part):
+                return value_node
+            if isinstance(key_node, ScalarNode) and key_node.value == "<<":
+                found = _child(value_node, part)
+                if found is not None:
+                    return found
+        return None
+    if isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+        child: Node = node.value[part]
+        return child
+    return None
