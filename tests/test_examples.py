@@ -1,0 +1,46 @@
+"""One negative case per rule and positive cases that must stay clean, as folders of files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, make_site, run_cli
+
+NEGATIVE = sorted(p for p in (EXAMPLES / "negative").iterdir() if p.is_dir())
+POSITIVE = sorted(p for p in (EXAMPLES / "positive").iterdir() if p.is_dir())
+
+
+def findings_of(site: Path) -> tuple[int, set[str]]:
+    result = run_cli("check", "--site", site, "--format", "json")
+    found = {
+        f"{f['severity']} {f['rule']} {f['path']}:{f['line']}:{f['column']}"
+        for f in result.json()["findings"]
+    }
+    return result.exit_code, found
+
+
+def test_base_site_is_clean(tmp_path: Path) -> None:
+    assert findings_of(make_site(tmp_path)) == (0, set())
+
+
+@pytest.mark.parametrize("case", NEGATIVE, ids=[p.name for p in NEGATIVE])
+def test_negative_case_reports_exactly_its_findings(case: Path, tmp_path: Path) -> None:
+    expected = set((case / "expected.txt").read_text().splitlines()) - {""}
+    exit_code, found = findings_of(make_site(tmp_path, case))
+    assert found == expected
+    assert {line.split()[1] for line in expected} == {case.name}
+    assert exit_code == (1 if any(line.startswith("error") for line in expected) else 0)
+
+
+@pytest.mark.parametrize("case", POSITIVE, ids=[p.name for p in POSITIVE])
+def test_positive_case_has_no_findings(case: Path, tmp_path: Path) -> None:
+    assert findings_of(make_site(tmp_path, case)) == (0, set())
+
+
+def test_every_rule_has_a_negative_case_or_a_dedicated_test() -> None:
+    from pagemgr.rules import RULES
+
+    dedicated = {"outside-symlink", "unreadable", "internal-error", "schema"}
+    assert set(RULES) - dedicated <= {p.name for p in NEGATIVE}
