@@ -273,6 +273,12 @@ _REFUSED_COLLECTION_TAGS = frozenset(_CORE + name for name in ("set", "omap", "p
 _RUBY_TAGS = ("!ruby/", "tag:ruby.yaml.org")
 
 
+def _tag(node: Node) -> str:
+    """The tag as the parser or resolver gave it; `Node.tag` re-decodes it on every access."""
+    suffix = node.ctag.suffix if node.ctag is not None else None
+    return suffix if isinstance(suffix, str) else ""
+
+
 def _refused(tag: str) -> str:
     return f"tag {tag!r} is refused by Jekyll's safe YAML loader, so Jekyll cannot read this file"
 
@@ -293,8 +299,8 @@ class _Constructor:
             return self.built[key]
         if isinstance(node, ScalarNode):
             value = self.scalar(node)
-        elif node.tag in _REFUSED_COLLECTION_TAGS or node.tag.startswith(_RUBY_TAGS):
-            self.problem("unsafe-tag", _refused(node.tag), node)
+        elif _tag(node) in _REFUSED_COLLECTION_TAGS or _tag(node).startswith(_RUBY_TAGS):
+            self.problem("unsafe-tag", _refused(_tag(node)), node)
             value = None
         elif isinstance(node, SequenceNode):
             value = self.built[key] = []
@@ -306,7 +312,7 @@ class _Constructor:
         return value
 
     def scalar(self, node: ScalarNode) -> JsonValue:
-        tag = node.tag
+        tag = _tag(node)
         if tag == PLAIN_TAG:
             try:
                 return psych_scalar(node.value)
@@ -318,7 +324,7 @@ class _Constructor:
         return self.tagged_scalar(node)
 
     def tagged_scalar(self, node: ScalarNode) -> JsonValue:
-        tag, text = node.tag, node.value
+        tag, text = _tag(node), node.value
         core = tag[len(_CORE) :] if tag.startswith(_CORE) else None
         try:
             if core == "int":
@@ -337,7 +343,7 @@ class _Constructor:
         seen: set[str] = set()
         for key_node, value_node in node.value:
             if isinstance(key_node, ScalarNode) and key_node.value == "<<" and (
-                key_node.tag == PLAIN_TAG
+                _tag(key_node) == PLAIN_TAG
             ):
                 self.merge(target, value_node, depth)
                 continue
@@ -443,3 +449,30 @@ def _child(node: Node, part: PathPart) -> Node | None:
         child: Node = node.value[part]
         return child
     return None
+
+
+# --- for editors ----------------------------------------------------------------------------
+# Editors splice text into the original; they need the node types and marks, never a dumper.
+# These names let other modules test node kinds without importing ruamel themselves.
+
+YamlNode = Node
+YamlScalar = ScalarNode
+YamlMapping = MappingNode
+YamlSequence = SequenceNode
+
+
+def is_scalar(node: object) -> bool:
+    return isinstance(node, ScalarNode)
+
+
+def is_mapping(node: object) -> bool:
+    return isinstance(node, MappingNode)
+
+
+def is_sequence(node: object) -> bool:
+    return isinstance(node, SequenceNode)
+
+
+def is_plain(node: Node) -> bool:
+    """A plain (unquoted) scalar, typed by Psych's rules."""
+    return isinstance(node, ScalarNode) and node.tag == PLAIN_TAG

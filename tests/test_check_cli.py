@@ -1,0 +1,129 @@
+"""`pagemgr check` through the real command line: formats, exit codes, site discovery."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, make_site, run_cli
+
+
+def broken_site(tmp_path: Path) -> Path:
+    site = make_site(tmp_path)
+    (site / "_publications" / "2021-x.md").write_text(
+        '---\ntitle: "X"\ncategory: manuscripts\nvenu: J\n---\n'
+    )
+    return site
+
+
+def test_text_format_quotes_the_line_with_a_caret_and_a_summary(tmp_path: Path) -> None:
+    result = run_cli("check", "--site", broken_site(tmp_path))
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        "_publications/2021-x.md:1:1: error: missing required key 'date' [missing-key]"
+    )
+    assert lines[1:3] == ["  1 | ---", "    | ^"]
+    assert lines[3].startswith("  hint: add `date: ")
+    assert "_publications/2021-x.md:4:1: warning: unknown key 'venu' (did you mean 'venue'?)" \
+        " [unknown-key]" in lines
+    assert "  4 | venu: J" in lines
+    assert lines[-1] == "5 files, 2 errors, 1 warning"
+    assert "\x1b[" not in result.stdout
+
+
+def test_json_format_is_stable(tmp_path: Path) -> None:
+    result = run_cli("check", "--site", broken_site(tmp_path), "--format", "json")
+    document = json.loads(result.stdout)
+    assert document["version"] == 1
+    assert document["summary"] == {"files": 5, "errors": 2, "warnings": 1}
+    assert document["findings"][0] == {
+        "path": "_publications/2021-x.md", "line": 1, "column": 1, "severity": "error",
+        "rule": "missing-key", "message": "missing required key 'date'",
+        "hint": document["findings"][0]["hint"],
+    }
+    assert [f["rule"] for f in document["findings"]] == ["missing-key", "missing-key", "unknown-key"]
+
+
+def test_warnings_pass_unless_strict(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    (site / "_publications" / "2020-01-01-paper.md").write_text(
+        (site / "_publications" / "2020-01-01-paper.md").read_text().replace("---\nBody", "venu: x\n---\nBody")
+    )
+    assert run_cli("check", "--site", site).exit_code == 0
+    assert run_cli("check", "--site", site, "--strict").exit_code == 1
+
+
+def test_paths_limit_the_check_to_those_files(tmp_path: Path) -> None:
+    site = broken_site(tmp_path)
+    clean = run_cli("check", "--site", site, site / "_publications" / "2020-01-01-paper.md")
+    assert clean.exit_code == 0 and clean.stdout.splitlines()[-1] == "1 file, 0 errors, 0 warnings"
+    folder = run_cli("check", "--site", site, site / "_publications")
+    assert folder.exit_code == 1 and folder.stdout.splitlines()[-1].startswith("2 files")
+
+
+def test_usage_errors_exit_2_with_one_line(tmp_path: Path) -> None:
+    missing = run_cli("check", "--site", tmp_path)
+    assert missing.exit_code == 2
+    assert missing.stderr.strip() == (
+        f"pagemgr: error: {tmp_path}: no _config.yml there; is this a Jekyll site?"
+    )
+    site = make_site(tmp_path)
+    outside = run_cli("check", "--site", site, tmp_path)
+    assert outside.exit_code == 2 and "is not inside the site" in outside.stderr
+    nothing = run_cli("check", "--site", site, site / "nope.md")
+    assert nothing.exit_code == 2 and "no such file" in nothing.stderr
+    assert run_cli("check", "--format", "xml").exit_code == 2
+
+
+def test_schema_override_from_the_site(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    (site / "_schemas").mkdir()
+    (site / "_schemas" / "pub.json").write_text(json.dumps(
+        {"type": "object", "required": ["doi"], "properties": {"doi": {"type": "string"}}}
+    ))
+    config = site / "_config.yml"
+    config.write_text(config.read_text() + "pagemgr:\n  schemas:\n    publications: _schemas/pub.json\n")
+    result = run_cli("check", "--site", site, "--format", "json")
+    rules = {(f["rule"], f["message"]) for f in result.json()["findings"]}
+    assert ("missing-key", "missing required key 'doi'") in rules
+    config.write_text(config.read_text().replace("_schemas/pub.json", "_schemas/none.json"))
+    broken = run_cli("check", "--site", site)
+    assert broken.exit_code == 2 and "pagemgr.schemas.publications" in broken.stderr
+
+
+def test_site_is_found_upward_from_the_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site(tmp_path)
+    monkeypatch.chdir(site / "_publications")
+    assert run_cli("check").stdout.splitlines()[-1] == "4 files, 0 errors, 0 warnings"
+    monkeypatch.chdir(tmp_path)
+    assert run_cli("check").exit_code == 0  # ./site from a repository's root
+
+
+def test_bundled_site_reports_what_its_page_does_not_give(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    result = run_cli("check", "--format", "json")
+    assert result.exit_code == 1
+    found = {(f["rule"], f["path"], f["message"]) for f in result.json()["findings"]}
+    for stem in ("genesisscene", "interpretability-analysis-pretrained-cnns-medical-diagnosis"):
+        path = f"_publications/{stem}.md"
+        assert ("missing-key", path, "missing required key 'date'") in found
+        assert ("missing-key", path, "missing required key 'venue'") in found
+    assert not any(f[1] in ("_config.yml", "_data/cv.json", "_data/navigation.yml") for f in found)
+
+
+def test_every_corpus_site_checks_without_crashing(tmp_path: Path) -> None:
+    corpus = REPO.parent / "shared" / "corpus"
+    if not corpus.is_dir():
+        pytest.skip(f"{corpus} is absent: the real-site corpus is not part of a plain clone")
+    for site in sorted(p for p in corpus.iterdir() if p.is_dir()):
+        copy = tmp_path / site.name
+        shutil.copytree(site, copy, symlinks=True)
+        result = run_cli("check", "--site", copy, "--format", "json")
+        assert result.exit_code in (0, 1), (site.name, result.stderr)
+        assert result.json()["summary"]["files"] > 10

@@ -1,0 +1,74 @@
+"""Start-up stays light, and the wheel carries the schemas and works outside the source tree."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, make_site
+
+HEAVY = ("git", "jsonschema", "referencing")
+
+
+def imported_modules(*args: str) -> set[str]:
+    out = subprocess.run(
+        [sys.executable, "-X", "importtime", *args], capture_output=True, text=True, check=True
+    )
+    return {line.rsplit("|", 1)[-1].strip() for line in out.stderr.splitlines() if "|" in line}
+
+
+@pytest.mark.parametrize("flag", ["--help", "--version"])
+def test_help_and_version_import_no_heavy_library(flag: str) -> None:
+    modules = imported_modules("-m", "pagemgr", flag)
+    assert "click" in modules
+    assert not {m for m in modules if m.split(".")[0] in HEAVY}
+
+
+def test_check_help_is_light_too() -> None:
+    modules = imported_modules("-m", "pagemgr", "check", "--help")
+    assert not {m for m in modules if m.split(".")[0] in HEAVY}
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    out = subprocess.run([sys.executable, "-m", "pagemgr", "--version"], capture_output=True,
+                         text=True, check=True)
+    assert out.stdout.strip() == "pagemgr, version 0.1.0"
+
+
+def test_wheel_installs_and_checks_outside_the_source_tree(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(REPO)],
+        check=True, capture_output=True, timeout=300,
+    )
+    wheel = next(dist.glob("pagemgr-*.whl"))
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=True)
+    python = env_dir / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "install", "-q", str(wheel)], check=True,
+                   capture_output=True, timeout=600)
+    site = make_site(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH",)}
+    result = subprocess.run([str(env_dir / "bin" / "pagemgr"), "check", "--site", str(site)],
+                            capture_output=True, text=True, cwd=elsewhere, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "4 files, 0 errors, 0 warnings"
+    where = subprocess.run(
+        [str(python), "-c", "import pagemgr.schemas as s; print(s.bundled_dir())"],
+        capture_output=True, text=True, cwd=elsewhere, check=True,
+    ).stdout.strip()
+    assert where.startswith(str(env_dir)) and Path(where, "publication.schema.json").is_file()
+    parser = subprocess.run(
+        [str(python), "-c", "import ruamel.yaml.cyaml as c; print(c.__yaml_lib)"],
+        capture_output=True, text=True, cwd=elsewhere, check=True,
+    ).stdout.strip()
+    assert parser == "clib"
+    shutil.rmtree(env_dir)
