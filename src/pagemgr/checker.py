@@ -285,8 +285,10 @@ def _describe(error: Any, path: list[Any]) -> tuple[str, str]:
     keyword = error.validator
     if keyword == "type":
         expected = error.validator_value
-        words = " or ".join(_TYPE_WORDS.get(t, t) for t in (expected if isinstance(expected, list) else [expected]))
-        return "wrong-type", f"{name} should be {words}, not {_TYPE_WORDS.get(_json_type(value), _json_type(value))} ({_short(value)})"
+        types = [str(t) for t in (expected if isinstance(expected, list) else [expected])]
+        words = " or ".join(_TYPE_WORDS.get(t, t) for t in types)
+        actual = _TYPE_WORDS[_json_type(value)]
+        return "wrong-type", f"{name} should be {words}, not {actual} ({_short(value)})"
     if keyword == "enum":
         allowed = ", ".join(str(v) for v in error.validator_value)
         return "bad-value", f"{name} is {_short(value)}; allowed: {allowed}"

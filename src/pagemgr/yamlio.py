@@ -12,18 +12,26 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import BaseResolver
+from ruamel.yaml.tag import Tag
+
+from pagemgr.errors import UsageError
 
 try:
     from _ruamel_yaml import CParser
-except ImportError:  # pragma: no cover - depends on the installed extras
-    from ruamel.yaml.cyaml import CParser
 
-PARSER_NAME = "libyaml (C)"
+    PARSER_NAME = "libyaml (C)"
+except ImportError:  # pragma: no cover - only without ruamel.yaml's [oldlibyaml] extra
+    CParser = None
+    PARSER_NAME = "missing"
+MISSING_PARSER = (
+    "ruamel.yaml's libyaml extension is not installed; reinstall pagemgr, or run "
+    "pip install 'ruamel.yaml[oldlibyaml]'"
+)
 MAX_DEPTH = 64
 MAX_EXPANDED_NODES = 100_000
 _PRESCAN_LIMIT = 5_000
@@ -75,19 +83,22 @@ class JekyllDate(str):
         return obj
 
 
-class _TagResolver(BaseResolver):  # type: ignore[misc]
+class _TagResolver(BaseResolver):
     """Leaves plain scalars untyped, so that `psych_scalar` can type them as Psych does."""
 
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Tag:
         if kind is ScalarNode:
-            return PLAIN_TAG if implicit[0] else STR_TAG
-        return str(super().resolve(kind, value, implicit))
+            return Tag(suffix=PLAIN_TAG if implicit[0] else STR_TAG)
+        tag = super().resolve(kind, value, implicit)
+        return tag if isinstance(tag, Tag) else Tag(suffix=str(tag))
 
 
-class _NodeParser(CParser, _TagResolver):  # type: ignore[misc]
-    def __init__(self, text: str) -> None:
-        CParser.__init__(self, text)
-        _TagResolver.__init__(self, loadumper=self)
+if CParser is not None:
+
+    class _NodeParser(CParser, _TagResolver):  # type: ignore[misc]
+        def __init__(self, text: str) -> None:
+            CParser.__init__(self, text)
+            _TagResolver.__init__(self, loadumper=self)
 
 
 # --- Psych's ScalarScanner ------------------------------------------------------------------
@@ -241,7 +252,10 @@ def compose(text: str) -> Node | None:
     if _too_deep_for_the_parser(text):
         raise YamlSyntaxError(f"nesting deeper than {MAX_DEPTH} levels", 0, 0)
     try:
-        return _NodeParser(text).get_single_node()
+        if CParser is None:  # pragma: no cover
+            raise UsageError(MISSING_PARSER)
+        node: Node | None = _NodeParser(text).get_single_node()
+        return node
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(part for part in (exc.context, exc.problem) if part)
@@ -307,7 +321,7 @@ class _Constructor:
             value.extend(self.construct(item, depth + 1) for item in node.value)
         else:
             value = self.built[key] = {}
-            self.fill_mapping(value, node, depth)
+            self.fill_mapping(value, cast(MappingNode, node), depth)
         self.built[key] = value
         return value
 
@@ -439,7 +453,8 @@ def _child(node: Node, part: PathPart) -> Node | None:
     if isinstance(node, MappingNode):
         for key_node, value_node in reversed(node.value):
             if isinstance(key_node, ScalarNode) and key_node.value == str(part):
-                return value_node
+                found_value: Node = value_node
+                return found_value
             if isinstance(key_node, ScalarNode) and key_node.value == "<<":
                 found = _child(value_node, part)
                 if found is not None:
