@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,12 @@ class SchemaSet:
             return None
         return _validator(self.paths[key])
 
+    def predicate_for(self, key: str | None) -> Callable[[Any], bool] | None:
+        """A fast yes/no for valid data, or None where only jsonschema can tell."""
+        if key is None or key not in self.paths:
+            return None
+        return _predicate(self.paths[key])
+
 
 @cache
 def _load_schema(path: Path) -> dict[str, Any]:
@@ -83,6 +90,14 @@ def _validator(path: Path) -> Any:
     except SchemaError as exc:
         raise UsageError(f"{path}: not a valid JSON Schema: {exc.message}") from None
     return Draft202012Validator(schema, format_checker=_format_checker())
+
+
+@cache
+def _predicate(path: Path) -> Callable[[Any], bool] | None:
+    from pagemgr.fastschema import compile_predicate
+
+    _validator(path)
+    return compile_predicate(_load_schema(path), _format_checker().conforms)
 
 
 @cache

@@ -1,0 +1,213 @@
+"""A JSON Schema compiled into a plain Python predicate, for the common case: a valid file.
+
+`compile_predicate` understands the keywords pagemgr's schemas use. For a schema with any other
+keyword it returns None, and the caller validates with jsonschema alone. The predicate answers
+only "valid or not"; the messages and positions of a file that is not valid come from jsonschema,
+so the two must agree, which tests check on generated and real data.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+Predicate = Callable[[Any], bool]
+Schema = dict[str, Any]
+
+_ANNOTATIONS = frozenset(
+    {"$schema", "$id", "$comment", "$defs", "definitions", "title", "description", "examples",
+     "default", "deprecated", "readOnly", "writeOnly"}
+)
+_TYPES: dict[str, Callable[[Any], bool]] = {
+    "string": lambda v: isinstance(v, str),
+    "integer": lambda v: (isinstance(v, int) and not isinstance(v, bool))
+    or (isinstance(v, float) and v.is_integer()),
+    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    "boolean": lambda v: isinstance(v, bool),
+    "null": lambda v: v is None,
+    "array": lambda v: isinstance(v, list),
+    "object": lambda v: isinstance(v, dict),
+}
+
+
+class Unsupported(Exception):
+    """The schema uses a keyword this compiler does not know."""
+
+
+def compile_predicate(root: Schema, conforms: Callable[[Any, str], bool]) -> Predicate | None:
+    """`conforms(value, format)` is the format check jsonschema itself would apply."""
+    try:
+        return _Compiler(root, conforms).compile(root)
+    except Unsupported:
+        return None
+
+
+def json_equal(a: Any, b: Any) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool) and a == b
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(json_equal(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(json_equal(a[k], b[k]) for k in a)
+    if isinstance(a, str) != isinstance(b, str):
+        return False
+    return bool(a == b)
+
+
+class _Compiler:
+    def __init__(self, root: Schema, conforms: Callable[[Any, str], bool]) -> None:
+        self.root = root
+        self.conforms = conforms
+        self.done: dict[int, Predicate] = {}
+
+    def compile(self, schema: Any) -> Predicate:
+        if schema is True:
+            return _always
+        if schema is False:
+            return _never
+        if not isinstance(schema, dict):
+            raise Unsupported(repr(schema))
+        key = id(schema)
+        if key in self.done:
+            return self.done[key]
+        cell: list[Predicate] = []
+        self.done[key] = lambda value: cell[0](value)
+        checks = [self.keyword(schema, name) for name in schema if name not in _ANNOTATIONS]
+        active = [check for check in checks if check is not None]
+        cell.append(_all_of(active))
+        self.done[key] = cell[0]
+        return cell[0]
+
+    def keyword(self, schema: Schema, name: str) -> Predicate | None:
+        value = schema[name]
+        method = getattr(self, "kw_" + name.lstrip("$").replace("-", "_"), None)
+        if method is None:
+            raise Unsupported(name)
+        result: Predicate | None = method(value, schema)
+        return result
+
+    def kw_ref(self, ref: str, _: Schema) -> Predicate:
+        if not ref.startswith("#"):
+            raise Unsupported(ref)
+        target: Any = self.root
+        for part in ref[1:].split("/")[1:]:
+            if not isinstance(target, dict) or part not in target:
+                raise Unsupported(ref)
+            target = target[part]
+        return self.compile(target)
+
+    def kw_type(self, value: str | list[str], _: Schema) -> Predicate:
+        names = value if isinstance(value, list) else [value]
+        tests = [_TYPES[name] for name in names]
+        return lambda v: any(test(v) for test in tests)
+
+    def kw_properties(self, value: dict[str, Any], _: Schema) -> Predicate:
+        compiled = {name: self.compile(sub) for name, sub in value.items()}
+
+        def check(v: Any) -> bool:
+            if not isinstance(v, dict):
+                return True
+            return all(test(v[name]) for name, test in compiled.items() if name in v)
+
+        return check
+
+    def kw_patternProperties(self, value: dict[str, Any], _: Schema) -> Predicate:
+        compiled = [(re.compile(pattern), self.compile(sub)) for pattern, sub in value.items()]
+
+        def check(v: Any) -> bool:
+            if not isinstance(v, dict):
+                return True
+            return all(
+                test(item) for key, item in v.items() for pattern, test in compiled
+                if pattern.search(key)
+            )
+
+        return check
+
+    def kw_additionalProperties(self, value: Any, schema: Schema) -> Predicate:
+        known = set(schema.get("properties", {}))
+        patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
+        test = self.compile(value)
+
+        def check(v: Any) -> bool:
+            if not isinstance(v, dict):
+                return True
+            return all(
+                test(item) for key, item in v.items()
+                if key not in known and not any(p.search(key) for p in patterns)
+            )
+
+        return check
+
+    def kw_required(self, value: list[str], _: Schema) -> Predicate:
+        return lambda v: not isinstance(v, dict) or all(name in v for name in value)
+
+    def kw_items(self, value: Any, schema: Schema) -> Predicate:
+        if "prefixItems" in schema or not isinstance(value, dict | bool):
+            raise Unsupported("items")
+        test = self.compile(value)
+        return lambda v: not isinstance(v, list) or all(test(item) for item in v)
+
+    def kw_minItems(self, value: int, _: Schema) -> Predicate:
+        return lambda v: not isinstance(v, list) or len(v) >= value
+
+    def kw_maxItems(self, value: int, _: Schema) -> Predicate:
+        return lambda v: not isinstance(v, list) or len(v) <= value
+
+    def kw_const(self, value: Any, _: Schema) -> Predicate:
+        return lambda v: json_equal(v, value)
+
+    def kw_enum(self, value: list[Any], _: Schema) -> Predicate:
+        return lambda v: any(json_equal(v, option) for option in value)
+
+    def kw_minLength(self, value: int, _: Schema) -> Predicate:
+        return lambda v: not isinstance(v, str) or len(v) >= value
+
+    def kw_maxLength(self, value: int, _: Schema) -> Predicate:
+        return lambda v: not isinstance(v, str) or len(v) <= value
+
+    def kw_pattern(self, value: str, _: Schema) -> Predicate:
+        pattern = re.compile(value)
+        return lambda v: not isinstance(v, str) or pattern.search(v) is not None
+
+    def kw_format(self, value: str, _: Schema) -> Predicate:
+        conforms = self.conforms
+        return lambda v: conforms(v, value)
+
+    def kw_minimum(self, value: float, _: Schema) -> Predicate:
+        return lambda v: not _TYPES["number"](v) or v >= value
+
+    def kw_maximum(self, value: float, _: Schema) -> Predicate:
+        return lambda v: not _TYPES["number"](v) or v <= value
+
+    def kw_anyOf(self, value: list[Any], _: Schema) -> Predicate:
+        tests = [self.compile(sub) for sub in value]
+        return lambda v: any(test(v) for test in tests)
+
+    def kw_allOf(self, value: list[Any], _: Schema) -> Predicate:
+        return _all_of([self.compile(sub) for sub in value])
+
+    def kw_oneOf(self, value: list[Any], _: Schema) -> Predicate:
+        tests = [self.compile(sub) for sub in value]
+        return lambda v: sum(1 for test in tests if test(v)) == 1
+
+    def kw_not(self, value: Any, _: Schema) -> Predicate:
+        test = self.compile(value)
+        return lambda v: not test(v)
+
+
+def _always(_: Any) -> bool:
+    return True
+
+
+def _never(_: Any) -> bool:
+    return False
+
+
+def _all_of(tests: list[Predicate]) -> Predicate:
+    if not tests:
+        return _always
+    if len(tests) == 1:
+        return tests[0]
+    return lambda v: all(test(v) for test in tests)
