@@ -47,3 +47,22 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+
+
+JEKYLL_INSTALL_HINT = (
+    "jekyll not installed: apt-get install jekyll ruby-jekyll-feed "
+    "ruby-jekyll-sitemap ruby-jekyll-redirect-from"
+)
+
+
+def require_jekyll() -> str:
+    """The path of the jekyll executable; skip the test without it, or fail when
+    PAGEMGR_REQUIRE_JEKYLL=1 says it must be there."""
+    import os
+
+    jekyll = shutil.which("jekyll")
+    if jekyll is None:
+        if os.environ.get("PAGEMGR_REQUIRE_JEKYLL") == "1":
+            pytest.fail(JEKYLL_INSTALL_HINT + " (PAGEMGR_REQUIRE_JEKYLL=1 is set)")
+        pytest.skip(JEKYLL_INSTALL_HINT)
+    return jekyll

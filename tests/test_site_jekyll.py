@@ -15,17 +15,14 @@ from pathlib import Path
 
 import pytest
 
+from conftest import require_jekyll
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SITE_DIR = REPO_ROOT / "site"
 SEED_ABOUT = Path(__file__).parents[1].parent / "shared" / "seed" / "about.md"
 
 ANSI_RE = re.compile(r"\x1b\[[0-9;]*m")
 BAD_STDERR_RE = re.compile(r"Conflict|Build Warning|Error")
-
-JEKYLL_INSTALL_HINT = (
-    "jekyll not installed: apt-get install jekyll ruby-jekyll-feed "
-    "ruby-jekyll-sitemap ruby-jekyll-redirect-from"
-)
 
 PUBLICATIONS: dict[str, str] = {
     "interpretability-analysis-pretrained-cnns-medical-diagnosis": (
@@ -44,16 +41,6 @@ WORK_COMPANIES: tuple[str, ...] = (
     "ByteDance",
     "SenseTime",
 )
-
-
-def require_jekyll() -> str:
-    """Return the path of the jekyll executable, or skip (or fail) the test."""
-    jekyll = shutil.which("jekyll")
-    if jekyll is None:
-        if os.environ.get("PAGEMGR_REQUIRE_JEKYLL") == "1":
-            pytest.fail(JEKYLL_INSTALL_HINT + " (PAGEMGR_REQUIRE_JEKYLL=1 is set)")
-        pytest.skip(JEKYLL_INSTALL_HINT)
-    return jekyll
 
 
 class BuildResult:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pagemgr import schema_walk, yamlio
+from pagemgr import schema_walk, site_index, yaml_pitfalls, yamlio
 from pagemgr.document import has_yaml_header, parse_document
 from pagemgr.findings import Finding
 from pagemgr.rules import severity_of
@@ -27,12 +27,16 @@ class FileReport:
     findings: list[Finding] = field(default_factory=list)
     data: Any = None
     has_front_matter: bool = False
+    record: site_index.DocRecord | None = None  # what the site index keeps of a document
+    suppressed: frozenset[str] = frozenset()  # rules named in `# pagemgr: ignore[...]`
 
 
 class Checker:
-    def __init__(self, site: Site, schemas: SchemaSet) -> None:
+    def __init__(self, site: Site, schemas: SchemaSet,
+                 index: site_index.SiteIndex | None = None) -> None:
         self.site = site
         self.schemas = schemas
+        self.index = index
 
     def check(self, item: SiteFile) -> FileReport:
         report = FileReport(item)
@@ -83,18 +87,34 @@ class _FileCheck:
         self.lines: list[str] | None = None
         self.node: Any = None
         self.opener = (0, 0)
+        self.body_start = 0
 
     def run(self) -> None:
         if self.item.kind == "document":
             self.run_document()
         elif self.item.kind in ("data", "config"):
             self.run_data()
+        self.index_hook()
+
+    def index_hook(self) -> None:
+        """Hand the site index what it needs while the YAML node is still alive."""
+        report, site = self.report, self.checker.site
+        head = self.text[: self.body_start] if self.item.kind == "document" else self.text
+        report.suppressed = site_index.suppressed_rules(head)
+        report.record = site_index.record_of(site, self.item, report.has_front_matter,
+                                             report.data, self.node, self.text, self.body_start)
+        index = self.checker.index
+        if index is not None:
+            if self.item.kind == "data":
+                site_index.data_facts(index, self.item, report.data, self.node)
+            index.add(self.item, report.record, report.suppressed)
 
     def run_document(self) -> None:
         document = parse_document(self.text)
         if not has_yaml_header(self.text.removeprefix("\ufeff")) or not document.has_front_matter:
             return
         self.text = document.text
+        self.body_start = document.front_matter_end
         self.report.has_front_matter = True
         if document.bom:
             self.add(0, 0, "bom-front-matter",
@@ -152,6 +172,10 @@ class _FileCheck:
 
     def report_syntax(self, exc: yamlio.YamlSyntaxError) -> None:
         too_complex = "nesting deeper" in exc.message or "alias bomb" in exc.message
+        pitfall = None if too_complex else yaml_pitfalls.explain(self.text.splitlines(), exc.line)
+        if pitfall is not None:
+            self.add(exc.line, exc.column, "yaml-pitfall", *pitfall)
+            return
         self.add(
             exc.line, exc.column,
             "yaml-too-complex" if too_complex else "yaml-syntax",
@@ -168,8 +192,10 @@ class _FileCheck:
             self.report.data = data
             schema = schemas.schema_for(key) or {}
             seen: set[tuple[Any, ...]] = set()
-            for error in validator.iter_errors(data):
-                self.schema_error(schema, error, seen)
+            valid = schemas.predicate_for(key)
+            if valid is None or not valid(data):
+                for error in validator.iter_errors(data):
+                    self.schema_error(schema, error, seen)
             for path, unknown in schema_walk.unknown_keys(schema, data):
                 self.unknown_key(schema, path, unknown)
         else:

@@ -17,3 +17,12 @@ class UsageError(PagemgrError):
 
 class SiteNotFoundError(UsageError):
     """No Jekyll site could be found."""
+
+
+class GitError(PagemgrError):
+    """Git refused or failed: not a repository, an unsafe state, auth, network, a rejected push.
+
+    Distinct from validation (exit 1) so scripts can tell "fix your content" from "fix your git".
+    """
+
+    exit_code = 4

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -27,6 +28,7 @@ class Finding:
 class CheckResult:
     files_checked: int = 0
     findings: list[Finding] = field(default_factory=list)
+    root: Path | None = None  # the site's folder, for reporters that name files from the repo
 
     @property
     def errors(self) -> int:

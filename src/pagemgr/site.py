@@ -237,3 +237,23 @@ def _classify(site: Site, path: Path, rel: str, folders: dict[str, str]) -> Site
     if top in SPECIAL_DIRS or (top.startswith("_") and not _included(site, top)):
         return None
     return SiteFile(path, rel, "document" if is_text else "static", "pages")
+
+
+def classify(site: Site, rel: str) -> SiteFile | None:
+    """What the file at `rel` (posix, relative to the site root) is to Jekyll, without a walk.
+
+    The same answer `Site.files()` gives for that path, or None when Jekyll would not read it.
+    The file need not exist (a deleted file is classified by its path).
+    """
+    folders = {c.folder: c.label for c in site.collections.values()}
+    parts = rel.split("/")
+    for depth in range(1, len(parts)):
+        folder_rel = "/".join(parts[:depth])
+        name = parts[depth - 1]
+        if (site.root / folder_rel).is_symlink():
+            return None
+        if _excluded(site, folder_rel, name) or not _wanted_folder(site, folder_rel, name, folders):
+            return None
+    if _excluded(site, rel, parts[-1]):
+        return None
+    return _classify(site, site.root / rel, rel, folders)

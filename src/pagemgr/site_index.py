@@ -1,0 +1,376 @@
+"""The site index: one small record per file, built during the per-file pass, for site-wide rules.
+
+A record keeps what the cross-file rules need (output URL, redirects, date, permalink, links...)
+and the 1-based positions of the keys it came from, taken while the file's YAML node is alive.
+Nothing here reads a file: the checker hands over what it has already read and parsed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from pagemgr import urls, yamlio
+from pagemgr.dates import parse_jekyll_date
+from pagemgr.site import Site, SiteFile
+
+Pos = tuple[int, int]  # 1-based line, column
+POSITION_KEYS = ("permalink", "date", "layout", "collection", "category", "excerpt", "published",
+                 "title", "redirect_from")
+FILE_URL_KEYS = ("paperurl", "slidesurl", "bibtexurl")
+SUPPRESSION = re.compile(r"#\s*pagemgr:\s*ignore\[([^\]]*)\]")
+
+_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+_CODE_SPAN = re.compile(r"(`+)[^`].*?\1|`+")
+_MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)")
+_MD_REFERENCE = re.compile(r"^ {0,3}\[(?!\^)[^\]]+\]:\s*<?([^\s>]+)")
+_HTML_LINK = re.compile(r"""\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_BASE_LIQUID = re.compile(
+    r"\A(?:\{\{\s*(?:base_path|site\.baseurl|site\.url|site\.github\.url)\s*\}\})+"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A link to a page of this site: a body link ("" key) or a front matter URL key."""
+
+    target: str
+    line: int
+    column: int
+    key: str = ""
+
+
+@dataclass(slots=True)
+class DocRecord:
+    rel: str
+    collection: str  # "posts", "drafts", "pages" or a collection label
+    has_front_matter: bool
+    readable: bool  # the front matter parsed into key: value pairs
+    title: str | None = None
+    date: dt.date | None = None
+    date_raw: bool = False  # a `date:` key is present
+    permalink: str | None = None
+    category: str | None = None
+    collection_value: str | None = None
+    published: bool = True
+    layout: str | None = None
+    has_layout_key: bool = False
+    has_excerpt: bool = False
+    redirects: tuple[tuple[str, int, int], ...] = ()
+    links: tuple[Link, ...] = ()
+    positions: dict[str, Pos] = field(default_factory=dict)
+    url: str | None = None  # the URL it has, or would have if it were published
+    dest: str | None = None  # the file under _site; None when Jekyll writes none
+    hidden: str = ""  # why a page with a URL is not written: "unpublished" or "future"
+    url_error: str | None = None
+
+    def at(self, key: str) -> Pos:
+        return self.positions.get(key, (1, 1))
+
+    @property
+    def stem(self) -> str:
+        return os.path.splitext(os.path.basename(self.rel))[0]
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    title: str
+    url: str
+    line: int
+    column: int
+    group: str  # which list it is in, e.g. "main" or "main[2].children"
+
+
+@dataclass
+class SiteIndex:
+    site: Site
+    docs: list[DocRecord] = field(default_factory=list)
+    statics: dict[str, str] = field(default_factory=dict)  # destination -> static source
+    sources: set[str] = field(default_factory=set)  # every file's site-relative path
+    suppressions: dict[str, frozenset[str]] = field(default_factory=dict)
+    navigation: list[NavItem] | None = None
+    cv_publications: list[tuple[str, int, int]] | None = None
+    locales: frozenset[str] | None = None
+
+    def add_static(self, item: SiteFile) -> None:
+        self.sources.add(item.rel)
+        dest = static_destination(self.site, item)
+        if dest is not None:
+            self.statics[dest] = item.rel
+            if dest.endswith((".scss", ".sass")):
+                self.statics.setdefault(dest.rsplit(".", 1)[0] + ".css", item.rel)
+            elif dest.endswith(".coffee"):
+                self.statics.setdefault(dest.rsplit(".", 1)[0] + ".js", item.rel)
+
+    def add(self, item: SiteFile, record: DocRecord | None, suppressed: frozenset[str]) -> None:
+        self.sources.add(item.rel)
+        if suppressed:
+            self.suppressions[item.rel] = suppressed
+        if record is not None:
+            self.docs.append(record)
+
+
+def static_destination(site: Site, item: SiteFile) -> str | None:
+    if item.collection in (None, "pages"):
+        return item.rel
+    collection = site.collections.get(item.collection or "")
+    if collection is None or not collection.output:
+        return None
+    inner = item.rel[len(collection.folder) + 1 :]
+    return f"{collection.label}/{inner}"
+
+
+def suppressed_rules(text: str) -> frozenset[str]:
+    """Rule ids named in `# pagemgr: ignore[RULE, RULE2]` comments of `text`."""
+    if "pagemgr:" not in text:
+        return frozenset()
+    names: set[str] = set()
+    for match in SUPPRESSION.finditer(text):
+        names.update(part.strip() for part in match.group(1).split(",") if part.strip())
+    return frozenset(names)
+
+
+def record_of(site: Site, item: SiteFile, has_front_matter: bool, data: Any, node: Any,
+              text: str, body_start: int) -> DocRecord | None:
+    """The record of a document; data files feed the index through `data_facts` instead."""
+    if item.kind != "document":
+        return None
+    if item.collection == "pages" and os.path.basename(item.rel).startswith(("_", "~")):
+        return None  # Jekyll's EntryFilter skips such files in page folders
+    readable = isinstance(data, dict)
+    values: dict[str, Any] = data if isinstance(data, dict) else {}
+    record = DocRecord(item.rel, item.collection or "pages", has_front_matter, readable)
+    if not has_front_matter:
+        return record
+    for key in POSITION_KEYS:
+        if key in values:
+            line, column = yamlio.locate_key(node, [], key)
+            record.positions[key] = (line + 1, column + 1)
+    _fill(record, values, node)
+    if _rendered(site, record):
+        first_line = text.count("\n", 0, body_start)
+        own = (str(site.config.get("url") or "") + str(site.config.get("baseurl") or ""))
+        record.links = tuple(_links(record, values, node, text[body_start:], first_line,
+                                    own.rstrip("/")))
+    _place(site, record, values)
+    return record
+
+
+def _text(value: Any) -> str | None:
+    if value is None or isinstance(value, dict | list):
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _fill(record: DocRecord, values: dict[str, Any], node: Any) -> None:
+    record.title = _text(values.get("title"))
+    record.date_raw = "date" in values and values["date"] is not None
+    record.date = parse_jekyll_date(values["date"]) if record.date_raw else None
+    permalink = values.get("permalink")
+    record.permalink = _text(permalink) if permalink else None
+    record.category = _text(values.get("category"))
+    record.collection_value = _text(values.get("collection"))
+    record.published = values.get("published") is not False
+    record.has_layout_key = "layout" in values
+    record.layout = _text(values.get("layout"))
+    record.has_excerpt = "excerpt" in values
+    redirects = values.get("redirect_from")
+    entries = redirects if isinstance(redirects, list) else [redirects] if redirects else []
+    found = []
+    for index, entry in enumerate(entries):
+        if isinstance(entry, str) and entry:
+            path: list[Any] = ["redirect_from", index] if isinstance(redirects, list) else [
+                "redirect_from"]
+            line, column = yamlio.locate(node, path)
+            found.append((entry, line + 1, column + 1))
+    record.redirects = tuple(found)
+
+
+def _rendered(site: Site, record: DocRecord) -> bool:
+    if record.collection == "pages":
+        return True
+    collection = site.collections.get(record.collection)
+    return collection is not None and collection.output
+
+
+def _links(record: DocRecord, values: dict[str, Any], node: Any, body: str,
+           first_line: int, own_url: str) -> Iterator[Link]:
+    for key in FILE_URL_KEYS:
+        value = values.get(key)
+        if not isinstance(value, str):
+            continue
+        value = value.strip()
+        if own_url and value.startswith(own_url + "/"):
+            value = value[len(own_url) :]
+        if value.startswith("/") and not value.startswith("//"):
+            line, column = yamlio.locate(node, [key])
+            yield Link(value, line + 1, column + 1, key)
+    if record.rel.endswith(".html") or "](" in body or "href" in body or "src" in body or (
+        "]:" in body
+    ):
+        yield from body_links(body, first_line)
+
+
+def body_links(body: str, first_line: int = 0) -> Iterator[Link]:
+    """Links to site-relative or relative targets in Markdown or HTML, outside code."""
+    fenced = False
+    for number, line in enumerate(body.splitlines(), start=first_line + 1):
+        if _FENCE.match(line):
+            fenced = not fenced
+            continue
+        if fenced or line.startswith(("    ", "\t")):
+            continue
+        if "`" in line:
+            line = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+        for pattern in (_MD_LINK, _MD_REFERENCE, _HTML_LINK):
+            for match in pattern.finditer(line):
+                group = 1 if match.group(1) is not None else 2
+                target = local_target(match.group(group))
+                if target is not None:
+                    yield Link(target, number, match.start(group) + 1)
+
+
+def local_target(target: str) -> str | None:
+    """`target` if it points inside this site (site-relative or relative), else None."""
+    target = target.strip()
+    liquid = _BASE_LIQUID.match(target)
+    if liquid:
+        target = target[liquid.end() :] or "/"
+    if (not target or target.startswith(("#", "//", "?")) or _SCHEME.match(target)
+            or "{{" in target or "{%" in target):
+        return None
+    return target
+
+
+def _place(site: Site, record: DocRecord, values: dict[str, Any]) -> None:
+    """Where Jekyll writes the record's page, or nothing when it writes none."""
+    style = str(site.config.get("permalink") or "date")
+    permalink = record.permalink if record.readable else None
+    try:
+        if record.collection == "pages":
+            record.url = urls.page_url(record.rel, permalink, style)
+        else:
+            record.url = _document_url(site, record, values, style, permalink)
+    except urls.TemplateError as exc:
+        record.url_error = str(exc)
+        record.url = None
+    if record.url is None:
+        return
+    if record.collection != "pages" and not record.published:
+        record.hidden = "unpublished"
+    elif is_future(site, record):
+        record.hidden = "future"
+    else:
+        record.dest = urls.destination(record.url)
+
+
+def _document_url(site: Site, record: DocRecord, values: dict[str, Any], style: str,
+                  permalink: str | None) -> str | None:
+    collection = site.collections.get(record.collection)
+    if collection is None or not collection.output or not record.readable:
+        return None
+    if record.collection == "posts" and post_date(record.stem) is None:
+        return None
+    if record.collection == "posts":
+        template = urls.style_template(collection.permalink or style)
+    else:
+        template = collection.permalink or urls.add_suffix("/:collection/:path", style)
+    date = record.date or post_date(record.stem) or dt.date.today()
+    inner = record.rel[len(collection.folder) + 1 :]
+    categories = [*_folder_categories(record, collection.folder), *_categories(values)]
+    slug = _text(values.get("slug"))
+    return urls.document_url(template, collection.label, inner, date, categories, slug, permalink)
+
+
+def is_future(site: Site, record: DocRecord) -> bool:
+    """Jekyll's `future: false` (its default) hides documents dated after the build."""
+    if site.config.get("future") is True or record.collection == "pages":
+        return False
+    date = record.date or post_date(record.stem)
+    return date is not None and date > dt.date.today()
+
+
+def post_date(stem: str) -> dt.date | None:
+    """The date in a `YYYY-MM-DD-slug` file name as Jekyll's DATE_FILENAME_MATCHER reads it."""
+    match = urls.DATE_STEM.match(stem)
+    if match is None:
+        return None
+    year, month, day = (int(part) for part in match.group(1).split("-"))
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _folder_categories(record: DocRecord, folder: str) -> list[str]:
+    if record.collection != "posts":
+        return []
+    above = folder.rsplit("/", 1)[0] if "/" in folder else ""
+    return [part for part in above.split("/") if part]
+
+
+def _categories(values: dict[str, Any]) -> list[str]:
+    """Document#populate_categories: `categories` plus `category` (or `categories` split)."""
+    plural = values.get("categories")
+    single = values.get("category")
+    out = [str(c) for c in _as_list(plural)]
+    if single is not None:
+        out.extend(str(c) for c in _as_list(single))
+    elif isinstance(plural, str):
+        out.extend(plural.split())
+    else:
+        out.extend(str(c) for c in _as_list(plural))
+    return list(dict.fromkeys(c for c in out if c))
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None or isinstance(value, dict):
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+# --- data files ------------------------------------------------------------------------------
+
+
+def data_facts(index: SiteIndex, item: SiteFile, data: Any, node: Any) -> None:
+    """Keep the few facts of a data file that site-wide rules need."""
+    name = os.path.splitext(item.rel)[0]
+    if name == "_data/navigation" and isinstance(data, dict):
+        items: list[NavItem] = []
+        for key, value in data.items():
+            _nav_items(items, value, node, [key], str(key))
+        index.navigation = items
+    elif name == "_data/cv" and isinstance(data, dict) and isinstance(data.get("publications"),
+                                                                        list):
+        found = []
+        for number, entry in enumerate(data["publications"]):
+            if isinstance(entry, dict) and isinstance(entry.get("name"), str):
+                line, column = yamlio.locate(node, ["publications", number, "name"])
+                found.append((entry["name"], line + 1, column + 1))
+        index.cv_publications = found
+    elif name == "_data/ui-text" and isinstance(data, dict):
+        index.locales = frozenset(str(key) for key in data)
+
+
+def _nav_items(out: list[NavItem], value: Any, node: Any, path: list[Any], group: str) -> None:
+    if not isinstance(value, list):
+        return
+    for number, entry in enumerate(value):
+        if not isinstance(entry, dict):
+            continue
+        here = [*path, number]
+        url = entry.get("url")
+        if isinstance(url, str):
+            line, column = yamlio.locate(node, [*here, "url"])
+            out.append(NavItem(_text(entry.get("title")) or "", url.strip(), line + 1, column + 1,
+                               group))
+        if "children" in entry:
+            _nav_items(out, entry["children"], node, [*here, "children"],
+                       f"{group}[{number}].children")

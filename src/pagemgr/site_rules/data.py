@@ -1,0 +1,66 @@
+"""Data files out of step: duplicate menu items, and a cv.json that lags _publications/."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+
+from pagemgr.findings import Finding
+from pagemgr.site_rules.context import Context, finding
+
+NAVIGATION = "_data/navigation.yml"
+CV = "_data/cv.json"
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def check(context: Context) -> Iterator[Finding]:
+    yield from _duplicate_nav(context)
+    yield from _cv(context)
+
+
+def _duplicate_nav(context: Context) -> Iterator[Finding]:
+    seen: dict[tuple[str, str], tuple[int, int]] = {}
+    for item in context.index.navigation or ():
+        url = item.url.rstrip("/") or "/"
+        first = seen.get((item.group, url))
+        if first is None:
+            seen[(item.group, url)] = (item.line, item.column)
+            continue
+        yield finding(
+            NAVIGATION, (item.line, item.column), "duplicate-nav-item",
+            f"menu item '{item.title}' repeats the link {item.url} of line {first[0]} in the "
+            "same menu",
+            "remove one of the two items",
+        )
+
+
+def _key(title: str) -> str:
+    return _NOT_WORD.sub(" ", html.unescape(title)).strip().casefold()
+
+
+def _cv(context: Context) -> Iterator[Finding]:
+    listed = context.index.cv_publications
+    if listed is None or "publications" not in context.site.collections:
+        return
+    in_cv = {_key(name): (name, line, column) for name, line, column in listed}
+    papers = {}
+    for record in context.index.docs:
+        if record.collection == "publications" and record.title and record.dest is not None:
+            papers[_key(record.title)] = record
+    for key, record in papers.items():
+        if key not in in_cv:
+            yield finding(
+                record.rel, record.at("title"), "cv-json-stale",
+                f"publication '{record.title}' is missing from {CV} publications, so the JSON "
+                "CV page does not list it",
+                "add it to _data/cv.json, or regenerate it (scripts/update_cv_json.sh)",
+            )
+    for key, (name, line, column) in in_cv.items():
+        if key not in papers:
+            yield finding(
+                CV, (line, column), "cv-json-stale",
+                f"'{name}' is listed in cv.json publications but no file in _publications/ "
+                "has this title",
+                "remove it from cv.json, or add the publication",
+            )

@@ -1,0 +1,165 @@
+"""Identity drift: a file's name, its date, its permalink and its folder disagree."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections import defaultdict
+from collections.abc import Iterator
+
+from pagemgr import urls
+from pagemgr.dates import filename_date
+from pagemgr.findings import Finding
+from pagemgr.site import SPECIAL_DIRS
+from pagemgr.site_index import DocRecord, post_date
+from pagemgr.site_rules.context import Context, finding
+
+# Labels of academicpages' collections, for "did you mean" on a misspelt folder.
+KNOWN_LABELS = ("publications", "talks", "teaching", "portfolio", "posts", "drafts", "pages")
+MIN_PATTERN_FILES = 3
+
+
+def check(context: Context) -> Iterator[Finding]:
+    by_collection: dict[str, list[DocRecord]] = defaultdict(list)
+    for record in context.index.docs:
+        by_collection[record.collection].append(record)
+        if not record.has_front_matter:
+            continue
+        yield from _date(record)
+        yield from _collection_key(context, record)
+    for label, records in by_collection.items():
+        if label == "posts":
+            yield from _post_names(records)
+        if label not in ("pages", "drafts"):
+            yield from _permalink_drift(records)
+    yield from _undeclared(context)
+
+
+def _date(record: DocRecord) -> Iterator[Finding]:
+    named = filename_date(record.stem)
+    if named is None or record.date is None or named == record.date:
+        return
+    yield finding(
+        record.rel, record.at("date"), "date-mismatch",
+        f"date: {record.date.isoformat()} differs from the date in the file name "
+        f"({named.isoformat()}); Jekyll uses date:, so the file name misleads",
+        f"make them agree: date: {named.isoformat()}, or rename the file",
+    )
+
+
+def _collection_key(context: Context, record: DocRecord) -> Iterator[Finding]:
+    value = record.collection_value
+    if value is None or value == record.collection or record.collection in ("pages", "drafts"):
+        return
+    schema = context.schemas.schema_for(record.collection) or {}
+    prop = schema.get("properties", {}).get("collection", {})
+    if isinstance(prop, dict) and ("const" in prop or "enum" in prop):
+        return  # the schema already reports it as bad-value
+    yield finding(
+        record.rel, record.at("collection"), "collection-mismatch",
+        f"collection: {value} but the file is in the '{record.collection}' collection; "
+        "Jekyll goes by the folder, so layouts testing page.collection see "
+        f"'{record.collection}'",
+        f"write `collection: {record.collection}` or move the file to _{value}/",
+    )
+
+
+def _post_names(records: list[DocRecord]) -> Iterator[Finding]:
+    for record in records:
+        if post_date(record.stem) is not None:
+            continue
+        yield finding(
+            record.rel, (1, 1), "post-filename",
+            "this post's file name does not start with YYYY-MM-DD-, so Jekyll ignores it "
+            "(no page, not in site.posts)",
+            "rename it like 2024-01-31-" + record.stem + os.path.splitext(record.rel)[1],
+        )
+
+
+def _last_segment(permalink: str) -> str:
+    path = permalink.split("#", 1)[0].split("?", 1)[0].rstrip("/")
+    last = path.rsplit("/", 1)[-1]
+    return last.removesuffix(".html")
+
+
+def _permalink_drift(records: list[DocRecord]) -> Iterator[Finding]:
+    with_permalink = [r for r in records if r.permalink and ":" not in r.permalink]
+    names = {r.stem: r for r in records}
+    matching = [r for r in with_permalink if _follows(r)]
+    pattern = len(with_permalink) >= MIN_PATTERN_FILES and len(matching) >= 2 and (
+        len(matching) * 2 > len(with_permalink))
+    for record in with_permalink:
+        if _follows(record):
+            continue
+        assert record.permalink is not None
+        last = _last_segment(record.permalink)
+        copied = names.get(last)
+        if copied is record or (copied is None and not pattern):
+            continue
+        origin = f"; it is the name of {copied.rel}, so it looks copied" if copied else ""
+        suggestion = record.permalink.rstrip("/")
+        suggestion = suggestion[: len(suggestion) - len(suggestion.rsplit("/", 1)[-1])]
+        suggestion += record.stem + ("/" if record.permalink.endswith("/") else "")
+        yield finding(
+            record.rel, record.at("permalink"), "permalink-drift",
+            f"permalink ends in '{last}', not in this file's name '{record.stem}', while "
+            f"{len(matching)} of {len(with_permalink)} files in _{record.collection} follow "
+            f"their file name{origin}",
+            f"permalink: {suggestion}",
+        )
+
+
+def _follows(record: DocRecord) -> bool:
+    last = _last_segment(record.permalink or "")
+    return last in (record.stem, urls.document_slug(record.stem))
+
+
+def _undeclared(context: Context) -> Iterator[Finding]:
+    site = context.site
+    known = {c.folder for c in site.collections.values()}
+    labels = [*dict.fromkeys([*site.collections, *KNOWN_LABELS])]
+    included = {str(i).strip("/") for i in site.config.get("include") or [] if i}
+    excluded = {str(i).strip("/") for i in site.config.get("exclude") or [] if i}
+    base = str(site.config.get("collections_dir") or "").strip("/")
+    parent = site.root / base if base else site.root
+    try:
+        entries = sorted(os.scandir(parent), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        rel = f"{base}/{entry.name}" if base else entry.name
+        if (not entry.name.startswith("_") or not entry.is_dir(follow_symlinks=False)
+                or rel in known or entry.name in SPECIAL_DIRS or entry.name in included
+                or entry.name in excluded or entry.name in ("_pages", "_sass")):
+            continue
+        document = _first_document(entry.path, site.document_extensions)
+        if document is None:
+            continue
+        guess = difflib.get_close_matches(entry.name[1:], labels, n=1, cutoff=0.75)
+        if guess and guess[0] == entry.name[1:]:
+            guess = []
+        hint = (f"did you mean _{guess[0]}? rename the folder" if guess else
+                f"declare it in _config.yml: collections: {{{entry.name[1:]}: {{output: true}}}}")
+        yield finding(
+            f"{rel}/{document}", (1, 1), "undeclared-collection",
+            f"{rel}/ is not a collection in _config.yml, so Jekyll skips every file in it"
+            + (f" (did you mean _{guess[0]}?)" if guess else ""),
+            hint,
+        )
+
+
+def _first_document(folder: str, extensions: frozenset[str]) -> str | None:
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return None
+    for name in names:
+        if os.path.splitext(name)[1].lower() not in extensions:
+            continue
+        try:
+            with open(os.path.join(folder, name), "rb") as handle:
+                if handle.read(3) == b"---":
+                    return name
+        except OSError:
+            continue
+    return None
