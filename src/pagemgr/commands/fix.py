@@ -1,0 +1,49 @@
+"""`pagemgr fix [PATHS]`: apply the mechanical fixes; exit 1 when a file changed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import click
+
+from pagemgr.editing import edit, read_target
+from pagemgr.errors import PagemgrError
+from pagemgr.fixes import fix_region
+from pagemgr.site import find_site_root, load_site
+
+EXIT_CLEAN = 0
+EXIT_CHANGED = 1
+
+
+def fix(site_path: Path | None, paths: Sequence[Path], dry_run: bool = False) -> int:
+    root = find_site_root(site_path, Path.cwd())
+    site = load_site(root)
+    items = site.files_under(paths) if paths else site.files()
+    changed = 0
+    for item in items:
+        if item.kind not in ("document", "data", "config"):
+            continue
+        try:
+            target = read_target(item.path, site, item)
+        except PagemgrError:
+            continue  # no front matter, not UTF-8: `pagemgr check` reports these
+        region, applied = fix_region(target, target.region)
+        if not applied:
+            continue
+        try:
+            outcome = edit(target, _constant(region), dry_run=dry_run, force=True)
+        except PagemgrError as exc:
+            click.echo(f"pagemgr: {item.rel}: not fixed: {exc}", err=True)
+            continue
+        if outcome.changed:
+            changed += 1
+            if dry_run:
+                click.echo(outcome.diff, nl=False)
+            click.echo(f"{'would fix' if dry_run else 'fixed'} {item.rel}: {', '.join(applied)}",
+                       err=dry_run)
+    return EXIT_CHANGED if changed else EXIT_CLEAN
+
+
+def _constant(region: str) -> Callable[[str], str]:
+    return lambda _text: region
