@@ -1,0 +1,1 @@
+"""`pagemgr add`: new collection items from flags, prompts, BibTeX, Crossref and arXiv."""
