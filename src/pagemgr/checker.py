@@ -5,7 +5,7 @@ The checker never prints and never decides an exit code; it returns findings as 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,14 +29,16 @@ class FileReport:
     has_front_matter: bool = False
     record: site_index.DocRecord | None = None  # what the site index keeps of a document
     suppressed: frozenset[str] = frozenset()  # rules named in `# pagemgr: ignore[...]`
+    facts: site_index.DataFacts | None = None  # what the site index keeps of a data file
 
 
 class Checker:
     def __init__(self, site: Site, schemas: SchemaSet,
-                 index: site_index.SiteIndex | None = None) -> None:
+                 overlay: Mapping[str, str] | None = None) -> None:
+        """`overlay` maps site-relative paths to text that replaces what is on disk."""
         self.site = site
         self.schemas = schemas
-        self.index = index
+        self.overlay = overlay or {}
 
     def check(self, item: SiteFile) -> FileReport:
         report = FileReport(item)
@@ -54,6 +56,8 @@ class Checker:
         return report
 
     def _read(self, item: SiteFile, report: FileReport) -> str | None:
+        if item.rel in self.overlay:
+            return self.overlay[item.rel]
         if item.kind == "config" and self.site.config_text is not None:
             return self.site.config_text
         try:
@@ -97,17 +101,14 @@ class _FileCheck:
         self.index_hook()
 
     def index_hook(self) -> None:
-        """Hand the site index what it needs while the YAML node is still alive."""
+        """Keep what the site index needs while the YAML node is still alive."""
         report, site = self.report, self.checker.site
         head = self.text[: self.body_start] if self.item.kind == "document" else self.text
         report.suppressed = site_index.suppressed_rules(head)
         report.record = site_index.record_of(site, self.item, report.has_front_matter,
                                              report.data, self.node, self.text, self.body_start)
-        index = self.checker.index
-        if index is not None:
-            if self.item.kind == "data":
-                site_index.data_facts(index, self.item, report.data, self.node)
-            index.add(self.item, report.record, report.suppressed)
+        if self.item.kind == "data":
+            report.facts = site_index.data_facts(self.item, report.data, self.node)
 
     def run_document(self) -> None:
         document = parse_document(self.text)

@@ -35,8 +35,12 @@ def main() -> None:
               help="Report only these rules (repeatable; ids in docs/rules.md).")
 @click.option("--ignore", multiple=True, metavar="RULE[,RULE]",
               help="Do not report these rules (repeatable).")
+@click.option("--no-cache", is_flag=True,
+              help="Read every file again instead of reusing results of unchanged files.")
+@click.option("--hook", is_flag=True,
+              help="Run as a pre-commit hook: skip PATHS that are not files of the site.")
 def check(paths: tuple[Path, ...], site_path: Path | None, output_format: str, strict: bool,
-          select: tuple[str, ...], ignore: tuple[str, ...]) -> None:
+          select: tuple[str, ...], ignore: tuple[str, ...], no_cache: bool, hook: bool) -> None:
     """Check front matter, data files and _config.yml against the site's schemas, and the
     site as a whole (output collisions, broken links, invisible content; docs/rules.md).
 
@@ -47,7 +51,8 @@ def check(paths: tuple[Path, ...], site_path: Path | None, output_format: str, s
 
     with error_boundary():
         color = sys.stdout.isatty()
-        sys.exit(run(site_path, paths, output_format, strict, color, select, ignore))
+        sys.exit(run(site_path, paths, output_format, strict, color, select, ignore,
+                     use_cache=not no_cache, hook=hook))
 
 
 # --- editing: get / set / unset / append / remove / fix ------------------------------------------

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -79,6 +81,14 @@ class Site:
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
 
+    @cached_property
+    def exclude_pattern(self) -> re.Pattern[str]:
+        return _glob_pattern([*DEFAULT_EXCLUDES, *_strings(self.config.get("exclude"))])
+
+    @cached_property
+    def include_pattern(self) -> re.Pattern[str]:
+        return _glob_pattern(_strings(self.config.get("include")))
+
     def files(self) -> Iterator[SiteFile]:
         """Every file Jekyll would consider, in a stable order, classified."""
         yield from _walk(self, self.root)
@@ -87,6 +97,16 @@ class Site:
         """The site files named by `paths` (files or folders inside the site)."""
         seen: set[str] = set()
         wanted = [_inside(self.root, path) for path in paths]
+        folders = [rel for rel in wanted if rel == "" or (self.root / rel).is_dir()]
+        for rel in wanted:
+            if rel not in folders and rel not in seen:
+                seen.add(rel)
+                item = classify(self, rel)
+                if item is not None:
+                    yield item
+        if not folders:
+            return
+        wanted = folders
         for item in self.files():
             if item.rel in seen:
                 continue
@@ -163,13 +183,17 @@ def _collections(config: dict[str, Any]) -> dict[str, Collection]:
 
 
 def _excluded(site: Site, rel: str, name: str) -> bool:
-    patterns = [*DEFAULT_EXCLUDES, *_strings(site.config.get("exclude"))]
-    includes = _strings(site.config.get("include"))
-    if any(rel == p.strip("/") or fnmatch.fnmatch(rel, p.strip("/")) for p in patterns):
+    if site.exclude_pattern.match(rel):
         return True
-    if any(rel == p.strip("/") or fnmatch.fnmatch(rel, p.strip("/")) for p in includes):
+    if site.include_pattern.match(rel):
         return False
     return name.startswith((".", "#")) or name.endswith("~")
+
+
+def _glob_pattern(globs: Iterable[str]) -> re.Pattern[str]:
+    """One regular expression matching any of `globs`, as fnmatch would match each."""
+    parts = [fnmatch.translate(glob.strip("/")) for glob in globs if glob.strip("/")]
+    return re.compile("|".join(f"(?:{part})" for part in parts) or r"(?!)")
 
 
 def _included(site: Site, top: str) -> bool:

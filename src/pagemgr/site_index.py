@@ -29,6 +29,7 @@ _CODE_SPAN = re.compile(r"(`+)[^`].*?\1|`+")
 _MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)")
 _MD_REFERENCE = re.compile(r"^ {0,3}\[(?!\^)[^\]]+\]:\s*<?([^\s>]+)")
 _HTML_LINK = re.compile(r"""\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_MAY_LINK = re.compile(r"\]\(|\]:|href|src", re.IGNORECASE)
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _BASE_LIQUID = re.compile(
     r"\A(?:\{\{\s*(?:base_path|site\.baseurl|site\.url|site\.github\.url)\s*\}\})+"
@@ -93,8 +94,8 @@ class SiteIndex:
     statics: dict[str, str] = field(default_factory=dict)  # destination -> static source
     sources: set[str] = field(default_factory=set)  # every file's site-relative path
     suppressions: dict[str, frozenset[str]] = field(default_factory=dict)
-    navigation: list[NavItem] | None = None
-    cv_publications: list[tuple[str, int, int]] | None = None
+    navigation: tuple[NavItem, ...] | None = None
+    cv_publications: tuple[tuple[str, int, int], ...] | None = None
     locales: frozenset[str] | None = None
 
     def add_static(self, item: SiteFile) -> None:
@@ -107,12 +108,20 @@ class SiteIndex:
             elif dest.endswith(".coffee"):
                 self.statics.setdefault(dest.rsplit(".", 1)[0] + ".js", item.rel)
 
-    def add(self, item: SiteFile, record: DocRecord | None, suppressed: frozenset[str]) -> None:
+    def add(self, item: SiteFile, record: DocRecord | None, suppressed: frozenset[str],
+            facts: DataFacts | None = None) -> None:
         self.sources.add(item.rel)
         if suppressed:
             self.suppressions[item.rel] = suppressed
         if record is not None:
             self.docs.append(record)
+        if facts is not None:
+            self.navigation = facts.navigation if facts.navigation is not None else self.navigation
+            self.cv_publications = (
+                facts.cv_publications if facts.cv_publications is not None
+                else self.cv_publications
+            )
+            self.locales = facts.locales if facts.locales is not None else self.locales
 
 
 def static_destination(site: Site, item: SiteFile) -> str | None:
@@ -225,7 +234,7 @@ def body_links(body: str, first_line: int = 0) -> Iterator[Link]:
         if _FENCE.match(line):
             fenced = not fenced
             continue
-        if fenced or line.startswith(("    ", "\t")):
+        if fenced or line.startswith(("    ", "\t")) or not _MAY_LINK.search(line):
             continue
         if "`" in line:
             line = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
@@ -339,24 +348,32 @@ def _as_list(value: Any) -> list[Any]:
 # --- data files ------------------------------------------------------------------------------
 
 
-def data_facts(index: SiteIndex, item: SiteFile, data: Any, node: Any) -> None:
-    """Keep the few facts of a data file that site-wide rules need."""
+@dataclass(frozen=True, slots=True)
+class DataFacts:
+    """The few facts of a data file that site-wide rules need (None: not this kind of file)."""
+
+    navigation: tuple[NavItem, ...] | None = None
+    cv_publications: tuple[tuple[str, int, int], ...] | None = None
+    locales: frozenset[str] | None = None
+
+
+def data_facts(item: SiteFile, data: Any, node: Any) -> DataFacts | None:
     name = os.path.splitext(item.rel)[0]
     if name == "_data/navigation" and isinstance(data, dict):
         items: list[NavItem] = []
         for key, value in data.items():
             _nav_items(items, value, node, [key], str(key))
-        index.navigation = items
-    elif name == "_data/cv" and isinstance(data, dict) and isinstance(data.get("publications"),
-                                                                        list):
+        return DataFacts(navigation=tuple(items))
+    if name == "_data/cv" and isinstance(data, dict) and isinstance(data.get("publications"), list):
         found = []
         for number, entry in enumerate(data["publications"]):
             if isinstance(entry, dict) and isinstance(entry.get("name"), str):
                 line, column = yamlio.locate(node, ["publications", number, "name"])
                 found.append((entry["name"], line + 1, column + 1))
-        index.cv_publications = found
-    elif name == "_data/ui-text" and isinstance(data, dict):
-        index.locales = frozenset(str(key) for key in data)
+        return DataFacts(cv_publications=tuple(found))
+    if name == "_data/ui-text" and isinstance(data, dict):
+        return DataFacts(locales=frozenset(str(key) for key in data))
+    return None
 
 
 def _nav_items(out: list[NavItem], value: Any, node: Any, path: list[Any], group: str) -> None:

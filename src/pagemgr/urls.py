@@ -12,7 +12,7 @@ import datetime as dt
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from urllib.parse import quote, unquote
 
 HTML_EXT = ".html"
@@ -51,8 +51,15 @@ def add_suffix(template: str, style: str) -> str:
     return template
 
 
+_ASCII_DEFAULT = re.compile(r"[^A-Za-z0-9]+")
+_ASCII_PRETTY = re.compile(r"[^A-Za-z0-9._~!$&'()+,;=@]+")
+
+
 def slugify(text: str, pretty: bool = False, cased: bool = False) -> str:
     """Jekyll's Utils.slugify in `default` or `pretty` mode."""
+    if text.isascii():
+        slug = (_ASCII_PRETTY if pretty else _ASCII_DEFAULT).sub("-", text).strip("-")
+        return slug if cased else slug.lower()
     out: list[str] = []
     for char in text:
         category = unicodedata.category(char)
@@ -111,6 +118,38 @@ def date_values(date: dt.date) -> dict[str, str]:
     }
 
 
+DATE_NAMES = (
+    "year", "month", "day", "hour", "minute", "second", "i_day", "i_month", "short_month",
+    "long_month", "short_year", "w_year", "week", "w_day", "short_day", "long_day", "y_day",
+)
+
+
+def _date_value(date: dt.date, name: str) -> Callable[[], str]:
+    return lambda: date_values(date)[name]
+
+
+class _LazyValues(Mapping[str, str]):
+    """Placeholder values computed only when the permalink names them."""
+
+    def __init__(self, factories: dict[str, Callable[[], str]]) -> None:
+        self.factories = factories
+        self.done: dict[str, str] = {}
+
+    def __getitem__(self, key: str) -> str:
+        if key not in self.done:
+            self.done[key] = self.factories[key]()
+        return self.done[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.factories
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.factories)
+
+    def __len__(self) -> int:
+        return len(self.factories)
+
+
 def document_slug(stem: str) -> str:
     """The `slug` Jekyll derives from a document's file name (the part after a date prefix)."""
     match = DATE_STEM.match(stem)
@@ -136,17 +175,17 @@ def document_url(
         lowered = category.lower()
         if lowered not in cats:
             cats.append(lowered)
-    values = {
-        "collection": collection,
-        "path": "/" + stem.rstrip("."),
-        "name": slugify(base),
-        "title": slugify(slug_source, pretty=True, cased=True) or slugify(base, True, True),
-        "slug": slugify(slug_source) or slugify(base),
-        "categories": "/".join(cats),
-        "slugified_categories": "/".join(dict.fromkeys(slugify(c) for c in categories)),
-        "output_ext": HTML_EXT,
-        **date_values(date),
-    }
+    values = _LazyValues({
+        "collection": lambda: collection,
+        "path": lambda: "/" + stem.rstrip("."),
+        "name": lambda: slugify(base),
+        "title": lambda: slugify(slug_source, pretty=True, cased=True) or slugify(base, True, True),
+        "slug": lambda: slugify(slug_source) or slugify(base),
+        "categories": lambda: "/".join(cats),
+        "slugified_categories": lambda: "/".join(dict.fromkeys(slugify(c) for c in categories)),
+        "output_ext": lambda: HTML_EXT,
+        **{name: _date_value(date, name) for name in DATE_NAMES},
+    })
     return sanitize(fill(permalink or template, values))
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from pagemgr import publishing
-from pagemgr.commands.check import run_checks
+from pagemgr.pipeline import run_checks
 from pagemgr.findings import CheckResult
 from pagemgr.git import mask
 from pagemgr.publishing import Plan, Repo, Target

@@ -1,0 +1,132 @@
+"""Per-file check results kept between runs, so that a run re-reads only the files that changed.
+
+An entry is keyed by the file's site-relative path and its (size, mtime, inode); the whole cache
+by a fingerprint of everything else a per-file result depends on (pagemgr's version, the site's
+_config.yml, the schema files). It lives under the repository's .git folder, or the user's cache
+folder, never in the site. Writes go to a temporary file that is renamed over the old one, so
+concurrent runs never see half a cache; a cache that cannot be read is ignored and rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pagemgr import __version__
+from pagemgr.findings import Finding
+from pagemgr.site import Site, SiteFile
+from pagemgr.site_index import DataFacts, DocRecord
+
+FORMAT = 1
+StatKey = tuple[int, int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class CachedReport:
+    findings: tuple[Finding, ...]
+    record: DocRecord | None
+    suppressed: frozenset[str]
+    facts: DataFacts | None
+
+
+def stat_key(path: Path) -> StatKey | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+def fingerprint(site: Site, schema_files: Iterable[Path]) -> str:
+    digest = hashlib.sha256()
+    digest.update(f"{FORMAT}\0{__version__}\0{site.root}\0".encode())
+    digest.update((site.config_text or "").encode("utf-8", "replace"))
+    for path in sorted(schema_files):
+        key = stat_key(path)
+        digest.update(f"\0{path}\0{key}".encode())
+    return digest.hexdigest()
+
+
+def cache_file(site_root: Path) -> Path:
+    override = os.environ.get("PAGEMGR_CACHE_DIR")
+    name = "check-" + hashlib.sha256(str(site_root).encode()).hexdigest()[:16] + ".pickle"
+    if override:
+        return Path(override) / name
+    git_dir = _git_dir(site_root)
+    if git_dir is not None:
+        return git_dir / "pagemgr" / name
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "pagemgr" / "check" / name
+
+
+def _git_dir(start: Path) -> Path | None:
+    for folder in (start, *start.parents):
+        marker = folder / ".git"
+        if marker.is_dir():
+            return marker
+        if marker.is_file():
+            text = marker.read_text(encoding="utf-8", errors="replace").strip()
+            if text.startswith("gitdir:"):
+                return (folder / text.removeprefix("gitdir:").strip()).resolve()
+    return None
+
+
+class CheckCache:
+    def __init__(self, path: Path | None, print_: str) -> None:
+        self.path = path
+        self.fingerprint = print_
+        self.entries: dict[str, tuple[StatKey, CachedReport]] = {}
+        self.dirty = False
+        if path is not None:
+            self.entries = _load(path, print_)
+
+    @classmethod
+    def disabled(cls) -> CheckCache:
+        return cls(None, "")
+
+    def lookup(self, item: SiteFile, key: StatKey | None) -> CachedReport | None:
+        if self.path is None or key is None:
+            return None
+        entry = self.entries.get(item.rel)
+        return entry[1] if entry is not None and entry[0] == key else None
+
+    def store(self, item: SiteFile, key: StatKey | None, report: CachedReport) -> None:
+        if self.path is None or key is None or stat_key(item.path) != key:
+            return
+        self.entries[item.rel] = (key, report)
+        self.dirty = True
+
+    def forget_missing(self, present: set[str]) -> None:
+        gone = [rel for rel in self.entries if rel not in present]
+        for rel in gone:
+            del self.entries[rel]
+        self.dirty = self.dirty or bool(gone)
+
+    def save(self) -> None:
+        if self.path is None or not self.dirty:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, temporary = tempfile.mkstemp(prefix=".check-", dir=self.path.parent)
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump((FORMAT, self.fingerprint, self.entries), handle,
+                            protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self.path)
+        except OSError:
+            return
+
+
+def _load(path: Path, print_: str) -> dict[str, tuple[StatKey, CachedReport]]:
+    try:
+        with open(path, "rb") as handle:
+            version, stored_print, entries = pickle.load(handle)
+    except Exception:  # a missing, partial or foreign cache is rebuilt, whatever is wrong with it
+        return {}
+    if version != FORMAT or stored_print != print_ or not isinstance(entries, dict):
+        return {}
+    return entries
