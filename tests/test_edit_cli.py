@@ -72,9 +72,25 @@ def test_append_follows_sibling_indentation(site: Path) -> None:
     assert after == before.replace("- b\n", "- b\n- c\n")
     before, after = edit(
         site, "_data/navigation.yml", "append", "main", "--type", "json",
-        '{"title": "CV", "url": "/cv/"}',
+        '{"title": "Paper", "url": "/publication/2020-01-01-paper"}',
     )
-    assert after == before + '  - title: CV\n    url: /cv/\n'
+    assert after == before + '  - title: Paper\n    url: /publication/2020-01-01-paper\n'
+
+
+def test_an_edit_that_breaks_the_site_elsewhere_is_refused(site: Path) -> None:
+    navigation = site / "_data" / "navigation.yml"
+    before = navigation.read_bytes()
+    refused = run_cli("append", "_data/navigation.yml", "main", "--type", "json",
+                      '{"title": "CV", "url": "/cv/"}')
+    assert refused.exit_code == 1
+    assert "[broken-nav-link]" in refused.stderr and "nothing was written" in refused.stderr
+    assert navigation.read_bytes() == before
+
+
+def test_an_edit_that_adds_a_warning_says_so_and_is_written(site: Path) -> None:
+    result = run_cli("set", "_publications/2020-01-01-paper.md", "venu", "J")
+    assert result.exit_code == 0
+    assert "warning: unknown key 'venu' (did you mean 'venue'?) [unknown-key]" in result.stderr
 
 
 def test_merge_key_override_is_added_to_own_mapping(site: Path) -> None:

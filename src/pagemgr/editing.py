@@ -12,12 +12,13 @@ import datetime as dt
 import difflib
 import json
 import os
-import tempfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
+
+import click
 
 from pagemgr import atomic, editpath, jsonedit, render, splice, yamlio
 from pagemgr import site as site_module
@@ -253,43 +254,43 @@ def unified_diff(before: Target, after: Target) -> str:
 
 
 def _refuse_new_errors(before: Target, after: Target) -> None:
+    """Refuse an edit that adds an error anywhere in the site; say which warnings it adds."""
     if before.site is None or before.item is None or before.item.kind == "static":
         return
-    old = _errors(before.site, before.item, before.text)
-    new = _errors(before.site, before.item, after.text)
-    seen = Counter((f.rule, f.message) for f in old)
+    old = _site_findings(before.site, before.item, None)
+    new = _site_findings(before.site, before.item, after.text)
+    seen = Counter((f.path, f.rule, f.message) for f in old)
     added: list[Finding] = []
     for finding in new:
-        key = (finding.rule, finding.message)
+        key = (finding.path, finding.rule, finding.message)
         if seen[key]:
             seen[key] -= 1
         else:
             added.append(finding)
-    if added:
-        lines = [f"{f.path}:{f.line}:{f.column}: error: {f.message} [{f.rule}]" for f in added]
-        count = len(added)
+    for finding in added:
+        if finding.severity == "warning":
+            click.echo(
+                f"{finding.path}:{finding.line}:{finding.column}: warning: {finding.message} "
+                f"[{finding.rule}]", err=True,
+            )
+    errors = [f for f in added if f.severity == "error"]
+    if errors:
+        lines = [f"{f.path}:{f.line}:{f.column}: error: {f.message} [{f.rule}]" for f in errors]
+        count = len(errors)
         raise EditRefused(
             "\n".join(lines) + f"\npagemgr: error: the edit would add {count} "
             f"error{'' if count == 1 else 's'}; nothing was written (--force writes it anyway)"
         )
 
 
-def _errors(site: Site, item: SiteFile, text: str) -> list[Finding]:
-    from pagemgr.checker import Checker
-    from pagemgr.schemas import SchemaSet
+def _site_findings(site: Site, item: SiteFile, text: str | None) -> list[Finding]:
+    """Every finding of the whole site, with `text` standing in for `item` when given."""
+    from pagemgr.pipeline import run_checks
 
-    with tempfile.TemporaryDirectory(prefix="pagemgr-check-") as folder:
-        copy = Path(folder) / item.path.name
-        copy.write_bytes(text.encode("utf-8"))
-        check_site = site
-        if item.kind == "config":
-            check_site = load_site(Path(folder)) if item.path.name == "_config.yml" else site
-            check_site.root = site.root
-        overrides = site.pagemgr_settings.get("schemas")
-        schemas = SchemaSet(site.root, overrides if isinstance(overrides, dict) else {})
-        checker = Checker(check_site, schemas)
-        report = checker.check(SiteFile(copy, item.rel, item.kind, item.collection))
-    return [f for f in report.findings if f.severity == "error"]
+    if text is not None and item.kind == "config":
+        site = load_site(site.root, config_text=text)
+    overlay = {} if text is None else {item.rel: text}
+    return run_checks(site, site.files(), complete=True, overlay=overlay).findings
 
 
 # --- commands ------------------------------------------------------------------------------------

@@ -141,11 +141,14 @@ def find_site_root(explicit: Path | None, cwd: Path) -> Path:
     )
 
 
-def load_site(root: Path) -> Site:
+def load_site(root: Path, config_text: str | None = None) -> Site:
+    """The site at `root`; `config_text` stands in for its _config.yml (an edit being checked)."""
     site = Site(root=root)
     config_path = root / CONFIG_NAME
     try:
-        site.config_text = config_path.read_bytes().decode("utf-8").removeprefix("\ufeff")
+        if config_text is None:
+            config_text = config_path.read_bytes().decode("utf-8")
+        site.config_text = config_text.removeprefix("\ufeff")
         site.config_loaded = yamlio.load(site.config_text)
     except (OSError, UnicodeDecodeError):
         site.config_text = None
