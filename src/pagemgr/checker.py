@@ -5,6 +5,7 @@ The checker never prints and never decides an exit code; it returns findings as 
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,9 @@ from pagemgr.rules import severity_of
 from pagemgr.schemas import SchemaSet
 from pagemgr.site import Site, SiteFile
 
+# Above this size a data file that no schema or rule reads is only parsed, not built: its node
+# graph would take some fifty times its size in memory.
+LARGE_DATA = 4 * 1024 * 1024
 _PROBLEM_RULES = {"duplicate-key": "duplicate-key", "unsafe-tag": "unsafe-tag", "symbol": "ruby-symbol"}
 
 
@@ -61,6 +65,13 @@ class Checker:
         if item.kind == "config" and self.site.config_text is not None:
             return self.site.config_text
         try:
+            if not stat.S_ISREG(item.path.stat().st_mode):
+                report.findings.append(
+                    _finding(item, 1, 1, "unreadable", "this is not a regular file (a folder, "
+                             "a pipe or a device), so Jekyll cannot read it",
+                             "replace it with an ordinary file, or remove it")
+                )
+                return None
             raw = item.path.read_bytes()
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
@@ -139,6 +150,9 @@ class _FileCheck:
         if self.item.kind == "config" and self.checker.site.config_error is not None:
             self.report_syntax(self.checker.site.config_error)
             return
+        if len(text) > LARGE_DATA and self.item.kind == "data" and not self.described():
+            self.scan_only(text)
+            return
         loaded = self.load(text)
         if loaded is None:
             return
@@ -147,6 +161,18 @@ class _FileCheck:
                      "write one `key: value` per line")
             return
         self.validate({} if loaded.data is None and self.item.kind == "config" else loaded.data)
+
+    def described(self) -> bool:
+        """Whether a schema or a site-wide rule reads this data file's values."""
+        key = self.item.schema_key
+        return self.checker.schemas.schema_for(key) is not None or key in site_index.FACT_FILES
+
+    def scan_only(self, text: str) -> None:
+        """A large data file nothing reads the values of: check that Jekyll can parse it."""
+        try:
+            yamlio.scan(text)
+        except yamlio.YamlSyntaxError as exc:
+            self.report_syntax(exc)
 
     def load(self, text: str) -> yamlio.Loaded | None:
         loaded: yamlio.Loaded | None

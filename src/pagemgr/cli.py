@@ -162,7 +162,9 @@ def remove(file: Path, path: str, dry_run: bool, force: bool, site_path: Path | 
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @DRY_RUN_OPTION
 @SITE_OPTION
-def fix(paths: tuple[Path, ...], dry_run: bool, site_path: Path | None) -> None:
+@click.option("--hook", is_flag=True,
+              help="Run as a pre-commit hook: skip PATHS that are not files of the site.")
+def fix(paths: tuple[Path, ...], dry_run: bool, site_path: Path | None, hook: bool) -> None:
     """Apply the mechanical fixes (see docs/fixes.md) to PATHS, or to the whole site.
 
     Exit status: 0 nothing to fix, 1 a file was changed (or would be, with --dry-run).
@@ -170,7 +172,7 @@ def fix(paths: tuple[Path, ...], dry_run: bool, site_path: Path | None) -> None:
     from pagemgr.commands.fix import fix as run
 
     with error_boundary():
-        sys.exit(run(site_path, paths, dry_run))
+        sys.exit(run(site_path, paths, dry_run, hook))
 
 
 @main.command("init-ci")
@@ -241,3 +243,19 @@ def add() -> None:
       pagemgr add publication --bibtex refs.bib --dry-run
       pagemgr add talk --title "Testing talks" --date 2024-05-01 --type Talk --venue "UCL"
     """
+
+
+@main.command("install-hook")
+@SITE_OPTION
+@click.option("--url", default=None,
+              help="Use pagemgr from this git URL instead of the pip-installed one.")
+@click.option("--rev", default=None, help="With --url: the tag or commit to use.")
+@click.option("--no-install", is_flag=True, help="Do not run `pre-commit install`.")
+@click.option("--dry-run", is_flag=True, help="Show the change; write nothing.")
+def install_hook(site_path: Path | None, url: str | None, rev: str | None, no_install: bool,
+                 dry_run: bool) -> None:
+    """Add pagemgr to the repository's .pre-commit-config.yaml (created if missing)."""
+    from pagemgr.commands.install_hook import install_hook as run
+
+    with error_boundary():
+        sys.exit(run(site_path, url, rev, not no_install, dry_run))

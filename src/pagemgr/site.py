@@ -5,7 +5,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -141,6 +141,20 @@ def find_site_root(explicit: Path | None, cwd: Path) -> Path:
     )
 
 
+def hook_start(paths: Sequence[Path]) -> Path:
+    """Where a pre-commit hook looks for the site: the first named file's folder (the site may
+    be a subfolder of the repository), else the working folder."""
+    for path in paths:
+        return path.absolute().parent
+    return Path.cwd()
+
+
+def files_in_site(root: Path, paths: Sequence[Path]) -> list[Path]:
+    """The `paths` that are existing files inside the site (a hook gets every changed file)."""
+    return [path for path in paths if path.absolute().is_file()
+            and Path(os.path.normpath(path.absolute())).is_relative_to(root)]
+
+
 def load_site(root: Path, config_text: str | None = None) -> Site:
     """The site at `root`; `config_text` stands in for its _config.yml (an edit being checked)."""
     site = Site(root=root)
@@ -241,10 +255,13 @@ def _walk(site: Site, root: Path) -> Iterator[SiteFile]:
 
 
 def _points_outside(root: Path, path: Path) -> bool:
+    """A symlink leading out of the site; a loop or a broken link is left to the reader."""
     try:
         path.resolve().relative_to(root.resolve())
     except ValueError:
         return True
+    except (OSError, RuntimeError):
+        return False
     return False
 
 

@@ -357,6 +357,9 @@ class DataFacts:
     locales: frozenset[str] | None = None
 
 
+FACT_FILES = frozenset({"_data/navigation", "_data/cv", "_data/ui-text"})
+
+
 def data_facts(item: SiteFile, data: Any, node: Any) -> DataFacts | None:
     name = os.path.splitext(item.rel)[0]
     if name == "_data/navigation" and isinstance(data, dict):

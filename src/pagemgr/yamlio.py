@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import StreamEndEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import BaseResolver
 from ruamel.yaml.tag import Tag
@@ -257,12 +258,33 @@ def compose(text: str) -> Node | None:
         node: Node | None = _NodeParser(text).get_single_node()
         return node
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        message = " ".join(part for part in (exc.context, exc.problem) if part)
-        if exc.context and exc.problem and exc.context_mark and exc.problem_mark:
-            message = f"{exc.problem} ({exc.context} at line {exc.context_mark.line + 1})"
-        line, column = (mark.line, mark.column) if mark else (0, 0)
-        raise YamlSyntaxError(message or "invalid YAML", line, column) from None
+        raise _syntax_error(exc) from None
+    except YAMLError as exc:
+        raise YamlSyntaxError(str(exc).splitlines()[0], 0, 0) from None
+
+
+def _syntax_error(exc: MarkedYAMLError) -> YamlSyntaxError:
+    mark = exc.problem_mark or exc.context_mark
+    message = " ".join(part for part in (exc.context, exc.problem) if part)
+    if exc.context and exc.problem and exc.context_mark and exc.problem_mark:
+        message = f"{exc.problem} ({exc.context} at line {exc.context_mark.line + 1})"
+    line, column = (mark.line, mark.column) if mark else (0, 0)
+    return YamlSyntaxError(message or "invalid YAML", line, column)
+
+
+def scan(text: str) -> None:
+    """Parse `text` without building anything: only whether (and where) it is not YAML.
+
+    For large data files that no schema describes: memory stays flat whatever the size.
+    """
+    try:
+        if CParser is None:  # pragma: no cover
+            raise UsageError(MISSING_PARSER)
+        parser = _NodeParser(text)
+        while not isinstance(parser.get_event(), StreamEndEvent):
+            pass
+    except MarkedYAMLError as exc:
+        raise _syntax_error(exc) from None
     except YAMLError as exc:
         raise YamlSyntaxError(str(exc).splitlines()[0], 0, 0) from None
 

@@ -10,7 +10,7 @@ from pagemgr import settings as settings_module
 from pagemgr.findings import CheckResult
 from pagemgr.pipeline import run_checks
 from pagemgr.reporters import REPORTERS
-from pagemgr.site import find_site_root, load_site
+from pagemgr.site import files_in_site, find_site_root, hook_start, load_site
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -27,10 +27,10 @@ def check(
     use_cache: bool = True,
     hook: bool = False,
 ) -> int:
-    root = find_site_root(site_path, _hook_start(paths) if hook else Path.cwd())
+    root = find_site_root(site_path, hook_start(paths) if hook else Path.cwd())
     site = load_site(root)
     if hook:
-        paths = [path for path in paths if _is_site_file(root, path)]
+        paths = files_in_site(root, paths)
         if not paths:
             return EXIT_OK
     settings = settings_module.load(site, select, ignore)
@@ -44,16 +44,3 @@ def exit_code(result: CheckResult, strict: bool) -> int:
     if result.errors or (strict and result.warnings):
         return EXIT_FINDINGS
     return EXIT_OK
-
-
-def _hook_start(paths: Sequence[Path]) -> Path:
-    """Where to look for the site: the first named file's folder (the site may be a subfolder)."""
-    for path in paths:
-        if path.name == "_config.yml" or path.suffix in (".md", ".markdown", ".html"):
-            return path.absolute().parent
-    return Path.cwd()
-
-
-def _is_site_file(root: Path, path: Path) -> bool:
-    absolute = path.absolute()
-    return absolute.is_file() and absolute.is_relative_to(root)

@@ -10,15 +10,20 @@ import click
 from pagemgr.editing import edit, read_target
 from pagemgr.errors import PagemgrError
 from pagemgr.fixes import fix_region
-from pagemgr.site import find_site_root, load_site
+from pagemgr.site import files_in_site, find_site_root, hook_start, load_site
 
 EXIT_CLEAN = 0
 EXIT_CHANGED = 1
 
 
-def fix(site_path: Path | None, paths: Sequence[Path], dry_run: bool = False) -> int:
-    root = find_site_root(site_path, Path.cwd())
+def fix(site_path: Path | None, paths: Sequence[Path], dry_run: bool = False,
+        hook: bool = False) -> int:
+    root = find_site_root(site_path, hook_start(paths) if hook else Path.cwd())
     site = load_site(root)
+    if hook:
+        paths = files_in_site(root, paths)
+        if not paths:
+            return EXIT_CLEAN
     items = site.files_under(paths) if paths else site.files()
     changed = 0
     for item in items:

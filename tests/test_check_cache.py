@@ -1,0 +1,134 @@
+"""The per-file result cache: never stale, never in the site, safe when corrupt or shared."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import make_site, run_cli
+from pagemgr.check_cache import cache_file
+
+COLLIDING = """---
+title: "Copy"
+category: manuscripts
+permalink: /publication/2020-01-01-paper
+date: 2021-01-01
+venue: J
+---
+"""
+
+
+def findings(site: Path, *args: str | Path) -> list[tuple[str, str, int]]:
+    result = run_cli("check", "--site", site, "--format", "json", *args)
+    assert result.exit_code in (0, 1), result.stderr
+    return [(f["path"], f["rule"], f["line"]) for f in result.json()["findings"]]
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("PAGEMGR_CACHE_DIR", str(tmp_path / "cache"))
+    return make_site(tmp_path)
+
+
+def test_cache_lives_outside_the_site(site: Path, tmp_path: Path) -> None:
+    findings(site)
+    cached = list((tmp_path / "cache").iterdir())
+    assert len(cached) == 1 and cached[0].suffix == ".pickle"
+    assert not any(p.suffix == ".pickle" for p in site.rglob("*"))
+
+
+def test_cache_goes_under_git_when_the_site_is_in_a_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PAGEMGR_CACHE_DIR", raising=False)
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    assert cache_file(tmp_path / "site").parent == tmp_path / ".git" / "pagemgr"
+
+
+def test_a_changed_file_is_read_again(site: Path) -> None:
+    paper = site / "_publications" / "2020-01-01-paper.md"
+    assert findings(site) == []
+    text = paper.read_text()
+    paper.write_text(text.replace("venue: 'Journal 1'\n", ""))
+    assert findings(site) == [("_publications/2020-01-01-paper.md", "missing-key", 1)]
+    paper.write_text(text)
+    assert findings(site) == []
+
+
+def test_a_deleted_or_added_file_changes_the_site_wide_result(site: Path) -> None:
+    assert findings(site) == []
+    copy = site / "_publications" / "2021-copy.md"
+    copy.write_text(COLLIDING)
+    assert ("_publications/2021-copy.md", "output-collision", 4) in findings(site)
+    copy.unlink()
+    assert findings(site) == []
+
+
+def test_config_change_invalidates_everything(site: Path) -> None:
+    assert findings(site) == []
+    config = site / "_config.yml"
+    config.write_text(config.read_text().replace("  manuscripts:\n    title: 'Journal Articles'\n",
+                                                 ""))
+    assert ("_publications/2020-01-01-paper.md", "unlisted-category", 4) in findings(site)
+
+
+def test_corrupt_cache_is_rebuilt(site: Path, tmp_path: Path) -> None:
+    findings(site)
+    (cached,) = (tmp_path / "cache").iterdir()
+    cached.write_bytes(b"not a pickle at all")
+    assert findings(site) == []
+    assert cached.read_bytes() != b"not a pickle at all"
+
+
+def test_no_cache_reads_everything_and_writes_nothing(site: Path, tmp_path: Path) -> None:
+    assert findings(site, "--no-cache") == []
+    assert not (tmp_path / "cache").exists()
+
+
+def test_concurrent_hook_processes_share_the_cache_safely(site: Path, tmp_path: Path) -> None:
+    files = sorted(str(p) for p in (site / "_publications").glob("*.md"))
+    for number in range(6):
+        (site / "_publications" / f"2021-extra-{number}.md").write_text(
+            COLLIDING.replace("2020-01-01-paper", f"2021-extra-{number}")
+        )
+    env = {**os.environ, "PAGEMGR_CACHE_DIR": str(tmp_path / "cache")}
+    command = [sys.executable, "-m", "pagemgr", "check", "--site", str(site)]
+    processes = [
+        subprocess.Popen([*command, *files], env=env, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+        for _ in range(6)
+    ]
+    outputs = [process.communicate(timeout=60) for process in processes]
+    assert all(p.returncode == 0 for p in processes), outputs
+    assert all("Traceback" not in err for _, err in outputs)
+    assert findings(site) == []
+
+
+def test_hook_batches_report_each_cross_file_finding_once(site: Path) -> None:
+    """pre-commit splits the files across processes; each finding belongs to one batch."""
+    (site / "_publications" / "2021-copy.md").write_text(COLLIDING)
+    (site / "_publications" / "2021-other.md").write_text(
+        COLLIDING.replace("title: \"Copy\"", "title: \"Other\"")
+    )
+    names = ["2020-01-01-paper.md", "2021-copy.md", "2021-other.md"]
+    whole = findings(site, *(site / "_publications" / n for n in names))
+    batches = [[names[0]], [names[1], names[2]]]
+    split = [f for batch in batches for f in findings(
+        site, "--hook", *(site / "_publications" / n for n in batch))]
+    assert sorted(split) == sorted(whole)
+    assert len(split) == len(set(split))
+    assert sum(1 for f in split if f[1] == "output-collision") == 3
+    alone = findings(site, "--hook", site / "_publications" / "2021-copy.md")
+    assert ("_publications/2021-copy.md", "output-collision", 4) in alone
+    assert {path for path, _, _ in alone} == {"_publications/2021-copy.md"}
+
+
+def test_hook_ignores_files_outside_the_site(site: Path, tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text("# not part of the site\n")
+    result = run_cli("check", "--site", site, "--hook", readme)
+    assert result.exit_code == 0 and result.stdout == ""
