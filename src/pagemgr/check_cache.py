@@ -16,13 +16,14 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pagemgr import __version__
 from pagemgr.findings import Finding
 from pagemgr.site import Site, SiteFile
 from pagemgr.site_index import DataFacts, DocRecord
 
-FORMAT = 1
+FORMAT = 3
 StatKey = tuple[int, int, int]
 
 
@@ -32,6 +33,9 @@ class CachedReport:
     record: DocRecord | None
     suppressed: frozenset[str]
     facts: DataFacts | None
+
+    def __reduce__(self) -> tuple[type[CachedReport], tuple[Any, ...]]:
+        return (CachedReport, (self.findings, self.record, self.suppressed, self.facts))
 
 
 def stat_key(path: Path) -> StatKey | None:

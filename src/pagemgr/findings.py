@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
 
@@ -19,6 +19,10 @@ class Finding:
     message: str
     hint: str = ""
     source: str = ""  # the text of the line, for reporters that quote it
+
+    def __reduce__(self) -> tuple[type[Finding], tuple[Any, ...]]:
+        return (Finding, (self.path, self.line, self.column, self.severity, self.rule,
+                          self.message, self.hint, self.source))
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.rule)

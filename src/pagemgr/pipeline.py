@@ -77,7 +77,7 @@ def run_checks(
     if not overlay:
         cache.forget_missing(present)
         cache.save()
-    cross = site_rules.run(index, schemas)
+    cross = site_rules.run(index, schemas, None if complete else frozenset(selected))
     result.findings.extend(f for f in cross if complete or f.path in selected)
     result.findings = settings.apply(result.findings, index.suppressions)
     return result

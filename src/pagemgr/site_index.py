@@ -11,7 +11,7 @@ import datetime as dt
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from pagemgr import urls, yamlio
@@ -45,6 +45,9 @@ class Link:
     column: int
     key: str = ""
 
+    def __reduce__(self) -> tuple[type[Link], tuple[str, int, int, str]]:
+        return (Link, (self.target, self.line, self.column, self.key))
+
 
 @dataclass(slots=True)
 class DocRecord:
@@ -76,6 +79,13 @@ class DocRecord:
     @property
     def stem(self) -> str:
         return os.path.splitext(os.path.basename(self.rel))[0]
+
+    def __reduce__(self) -> tuple[type[DocRecord], tuple[Any, ...]]:
+        """Pickle by constructor arguments: much faster to load than slot-by-slot state."""
+        return (DocRecord, tuple(getattr(self, name) for name in _RECORD_FIELDS))
+
+
+_RECORD_FIELDS = tuple(f.name for f in fields(DocRecord))
 
 
 @dataclass(frozen=True, slots=True)

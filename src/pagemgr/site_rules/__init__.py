@@ -15,8 +15,12 @@ from pagemgr.site_rules.context import Context
 FAMILIES = (outputs, identity, content, links, build, data)
 
 
-def run(index: SiteIndex, schemas: SchemaSet) -> list[Finding]:
-    context = Context.of(index, schemas)
+def run(
+    index: SiteIndex, schemas: SchemaSet, selected: frozenset[str] | None = None
+) -> list[Finding]:
+    """Findings of every family; with `selected`, only those about the selected files (the
+    lookups still cover the whole site, so a clash with an unselected file is found)."""
+    context = Context.of(index, schemas, selected)
     found: list[Finding] = []
     for family in FAMILIES:
         found.extend(family.check(context))

@@ -30,7 +30,7 @@ NO_LAYOUT = (None, "", "none", "null", "false")
 
 def check(context: Context) -> Iterator[Finding]:
     for record in context.index.docs:
-        if record.collection == "pages" and record.has_excerpt:
+        if record.collection == "pages" and record.has_excerpt and context.wants(record.rel):
             yield finding(
                 record.rel, record.at("excerpt"), "page-excerpt",
                 "`excerpt:` in a page broke GitHub Pages builds (github-pages 230, Feb 2024); "

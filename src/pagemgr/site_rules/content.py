@@ -10,7 +10,7 @@ from pagemgr.site_rules.context import Context, finding
 
 def check(context: Context) -> Iterator[Finding]:
     for record in context.index.docs:
-        if record.collection in ("pages", "drafts"):
+        if record.collection in ("pages", "drafts") or not context.wants(record.rel):
             continue
         if not record.has_front_matter:
             yield finding(

@@ -30,10 +30,13 @@ class Context:
     hidden: dict[str, DocRecord] = field(default_factory=dict)
     plugins: frozenset[str] = frozenset()
     tops: frozenset[str] = frozenset()
+    selected: frozenset[str] | None = None  # None: every file
 
     @classmethod
-    def of(cls, index: SiteIndex, schemas: SchemaSet) -> Context:
-        context = cls(index, schemas, plugins=frozenset(plugin_names(index.site.config)))
+    def of(cls, index: SiteIndex, schemas: SchemaSet,
+           selected: frozenset[str] | None = None) -> Context:
+        context = cls(index, schemas, plugins=frozenset(plugin_names(index.site.config)),
+                      selected=selected)
         by_dest: dict[str, list[DocRecord]] = defaultdict(list)
         for record in index.docs:
             if record.dest is not None:
@@ -53,6 +56,10 @@ class Context:
     @property
     def site(self) -> Site:
         return self.index.site
+
+    def wants(self, rel: str) -> bool:
+        """Whether findings about `rel` are asked for."""
+        return self.selected is None or rel in self.selected
 
     def served(self, dest: str) -> bool:
         """Whether the built site has a file at `dest` (a path under _site)."""

@@ -23,7 +23,7 @@ def check(context: Context) -> Iterator[Finding]:
     by_collection: dict[str, list[DocRecord]] = defaultdict(list)
     for record in context.index.docs:
         by_collection[record.collection].append(record)
-        if not record.has_front_matter:
+        if not record.has_front_matter or not context.wants(record.rel):
             continue
         yield from _date(record)
         yield from _collection_key(context, record)
@@ -31,7 +31,7 @@ def check(context: Context) -> Iterator[Finding]:
         if label == "posts":
             yield from _post_names(records)
         if label not in ("pages", "drafts"):
-            yield from _permalink_drift(records)
+            yield from _permalink_drift(context, records)
     yield from _undeclared(context)
 
 
@@ -82,14 +82,15 @@ def _last_segment(permalink: str) -> str:
     return last.removesuffix(".html")
 
 
-def _permalink_drift(records: list[DocRecord]) -> Iterator[Finding]:
+def _permalink_drift(context: Context, records: list[DocRecord]) -> Iterator[Finding]:
     with_permalink = [r for r in records if r.permalink and ":" not in r.permalink]
     names = {r.stem: r for r in records}
-    matching = [r for r in with_permalink if _follows(r)]
-    pattern = len(with_permalink) >= MIN_PATTERN_FILES and len(matching) >= 2 and (
-        len(matching) * 2 > len(with_permalink))
-    for record in with_permalink:
-        if _follows(record):
+    drifting = [r for r in with_permalink if not _follows(r)]
+    matching = len(with_permalink) - len(drifting)
+    pattern = len(with_permalink) >= MIN_PATTERN_FILES and matching >= 2 and (
+        matching * 2 > len(with_permalink))
+    for record in drifting:
+        if not context.wants(record.rel):
             continue
         assert record.permalink is not None
         last = _last_segment(record.permalink)
@@ -103,7 +104,7 @@ def _permalink_drift(records: list[DocRecord]) -> Iterator[Finding]:
         yield finding(
             record.rel, record.at("permalink"), "permalink-drift",
             f"permalink ends in '{last}', not in this file's name '{record.stem}', while "
-            f"{len(matching)} of {len(with_permalink)} files in _{record.collection} follow "
+            f"{matching} of {len(with_permalink)} files in _{record.collection} follow "
             f"their file name{origin}",
             f"permalink: {suggestion}",
         )
