@@ -127,3 +127,17 @@ def test_every_corpus_site_checks_without_crashing(tmp_path: Path) -> None:
         result = run_cli("check", "--site", copy, "--format", "json")
         assert result.exit_code in (0, 1), (site.name, result.stderr)
         assert result.json()["summary"]["files"] > 10
+
+
+def test_jobs_give_the_same_findings_as_one_process(tmp_path: Path) -> None:
+    site = broken_site(tmp_path)
+    for number in range(60):
+        body = "venu: J\n" if number % 7 == 0 else "venue: J\n"
+        (site / "_publications" / f"2021-01-01-p{number}.md").write_text(
+            f'---\ntitle: "P{number}"\ncategory: manuscripts\ndate: 2021-01-01\n{body}---\n'
+        )
+    one = run_cli("check", "--site", site, "--format", "json", "--no-cache", "--jobs", "1")
+    two = run_cli("check", "--site", site, "--format", "json", "--no-cache", "--jobs", "2")
+    assert one.exit_code == two.exit_code == 1
+    assert one.json() == two.json()
+    assert one.json()["summary"]["warnings"] >= 9

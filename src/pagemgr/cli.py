@@ -39,8 +39,11 @@ def main() -> None:
               help="Read every file again instead of reusing results of unchanged files.")
 @click.option("--hook", is_flag=True,
               help="Run as a pre-commit hook: skip PATHS that are not files of the site.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Processes to read files with (0: one per core on large sites).")
 def check(paths: tuple[Path, ...], site_path: Path | None, output_format: str, strict: bool,
-          select: tuple[str, ...], ignore: tuple[str, ...], no_cache: bool, hook: bool) -> None:
+          select: tuple[str, ...], ignore: tuple[str, ...], no_cache: bool, hook: bool,
+          jobs: int) -> None:
     """Check front matter, data files and _config.yml against the site's schemas, and the
     site as a whole (output collisions, broken links, invisible content; docs/rules.md).
 
@@ -52,7 +55,7 @@ def check(paths: tuple[Path, ...], site_path: Path | None, output_format: str, s
     with error_boundary():
         color = sys.stdout.isatty()
         sys.exit(run(site_path, paths, output_format, strict, color, select, ignore,
-                     use_cache=not no_cache, hook=hook))
+                     use_cache=not no_cache, hook=hook, jobs=jobs))
 
 
 # --- editing: get / set / unset / append / remove / fix ------------------------------------------

@@ -26,6 +26,7 @@ def check(
     ignore: Sequence[str] = (),
     use_cache: bool = True,
     hook: bool = False,
+    jobs: int = 0,
 ) -> int:
     root = find_site_root(site_path, hook_start(paths) if hook else Path.cwd())
     site = load_site(root)
@@ -35,7 +36,8 @@ def check(
             return EXIT_OK
     settings = settings_module.load(site, select, ignore)
     items = site.files_under(paths) if paths else site.files()
-    result = run_checks(site, items, settings, complete=not paths, use_cache=use_cache)
+    result = run_checks(site, items, settings, complete=not paths, use_cache=use_cache,
+                         jobs=jobs)
     REPORTERS[output_format](result, sys.stdout, color)
     return exit_code(result, strict)
 
