@@ -141,3 +141,19 @@ def test_jobs_give_the_same_findings_as_one_process(tmp_path: Path) -> None:
     assert one.exit_code == two.exit_code == 1
     assert one.json() == two.json()
     assert one.json()["summary"]["warnings"] >= 9
+
+
+def test_a_reader_that_goes_away_is_not_an_internal_error(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    site = broken_site(tmp_path)
+    for number in range(300):
+        (site / "_publications" / f"2021-x{number}.md").write_text('---\ntitle: "X"\n---\n')
+    done = subprocess.run(
+        f"'{sys.executable}' -m pagemgr check --site '{site}' | head -1; "
+        "exit ${PIPESTATUS[0]}",
+        shell=True, executable="/bin/bash", capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 141
+    assert "internal error" not in done.stderr and "Traceback" not in done.stderr

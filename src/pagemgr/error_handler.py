@@ -15,6 +15,7 @@ import click
 from pagemgr.errors import PagemgrError
 
 INTERNAL_ERROR_EXIT = 3
+BROKEN_PIPE_EXIT = 141  # 128 + SIGPIPE, what a shell reports for a command killed by it
 
 
 def crash_log_path() -> Path:
@@ -48,6 +49,11 @@ def error_boundary() -> Iterator[None]:
     except KeyboardInterrupt:
         click.echo("pagemgr: interrupted", err=True)
         sys.exit(130)
+    except BrokenPipeError:
+        # The reader went away (`pagemgr check | head`): stop quietly, as other tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(BROKEN_PIPE_EXIT)
     except Exception as exc:
         log = write_crash_log(exc)
         click.echo(
