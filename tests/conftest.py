@@ -37,12 +37,16 @@ def make_site(tmp_path: Path, *overlays: Path) -> Path:
     site = tmp_path / "site"
     shutil.copytree(EXAMPLES / "base", site)
     for overlay in overlays:
-        shutil.copytree(overlay, site, dirs_exist_ok=True, ignore=shutil.ignore_patterns("expected.txt"))
+        shutil.copytree(
+            overlay, site, dirs_exist_ok=True, ignore=shutil.ignore_patterns("expected.txt")
+        )
     return site
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))

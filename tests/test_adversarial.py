@@ -35,8 +35,9 @@ def _measured_check(site: Path) -> tuple[float, int, int]:
         print(took, peak, code)
         """
     )
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         check=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
     took, peak, code = out.stdout.split()
     return float(took), int(peak), int(code)
 
@@ -49,7 +50,8 @@ def test_alias_bomb_is_refused_fast_and_small(tmp_path: Path) -> None:
     assert code == 1
     assert took < 5 and peak_mib < 100
     assert sorted(findings(site)) == [
-        ("yaml-too-complex", "_data/bomb.yml"), ("yaml-too-complex", "_publications/2021-bomb.md")
+        ("yaml-too-complex", "_data/bomb.yml"),
+        ("yaml-too-complex", "_publications/2021-bomb.md"),
     ]
 
 
@@ -65,7 +67,9 @@ def test_deep_nesting_is_a_finding_not_a_crash(tmp_path: Path) -> None:
     site = make_site(tmp_path)
     (site / "_data" / "deep.yml").write_text("a: " + "[" * 10_000 + "]" * 10_000 + "\n")
     (site / "_data" / "deeper.yml").write_text("a: " + "[" * 200_000 + "]" * 200_000 + "\n")
-    (site / "_data" / "blocks.yml").write_text("a:\n" + "".join(" " * i + "- \n" for i in range(300)))
+    (site / "_data" / "blocks.yml").write_text(
+        "a:\n" + "".join(" " * i + "- \n" for i in range(300))
+    )
     took, _, code = _measured_check(site)
     assert code == 1 and took < 20
     assert sorted(findings(site)) == [
@@ -91,7 +95,8 @@ def test_binary_and_nul_bytes(tmp_path: Path) -> None:
     (site / "_publications" / "2021-bin.md").write_bytes(b"---\ntitle: \x00\x01\n---\n")
     (site / "_publications" / "2021-png.md").write_bytes(bytes(range(256)) * 4)
     assert sorted(findings(site)) == [
-        ("encoding", "_publications/2021-png.md"), ("yaml-syntax", "_publications/2021-bin.md")
+        ("encoding", "_publications/2021-png.md"),
+        ("yaml-syntax", "_publications/2021-bin.md"),
     ]
 
 

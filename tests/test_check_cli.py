@@ -28,8 +28,10 @@ def test_text_format_quotes_the_line_with_a_caret_and_a_summary(tmp_path: Path) 
     )
     assert lines[1:3] == ["  1 | ---", "    | ^"]
     assert lines[3].startswith("  hint: add `date: ")
-    assert "_publications/2021-x.md:4:1: warning: unknown key 'venu' (did you mean 'venue'?)" \
+    assert (
+        "_publications/2021-x.md:4:1: warning: unknown key 'venu' (did you mean 'venue'?)"
         " [unknown-key]" in lines
+    )
     assert "  4 | venu: J" in lines
     assert lines[-1] == "5 files, 2 errors, 1 warning"
     assert "\x1b[" not in result.stdout
@@ -41,17 +43,27 @@ def test_json_format_is_stable(tmp_path: Path) -> None:
     assert document["version"] == 1
     assert document["summary"] == {"files": 5, "errors": 2, "warnings": 1}
     assert document["findings"][0] == {
-        "path": "_publications/2021-x.md", "line": 1, "column": 1, "severity": "error",
-        "rule": "missing-key", "message": "missing required key 'date'",
+        "path": "_publications/2021-x.md",
+        "line": 1,
+        "column": 1,
+        "severity": "error",
+        "rule": "missing-key",
+        "message": "missing required key 'date'",
         "hint": document["findings"][0]["hint"],
     }
-    assert [f["rule"] for f in document["findings"]] == ["missing-key", "missing-key", "unknown-key"]
+    assert [f["rule"] for f in document["findings"]] == [
+        "missing-key",
+        "missing-key",
+        "unknown-key",
+    ]
 
 
 def test_warnings_pass_unless_strict(tmp_path: Path) -> None:
     site = make_site(tmp_path)
     (site / "_publications" / "2020-01-01-paper.md").write_text(
-        (site / "_publications" / "2020-01-01-paper.md").read_text().replace("---\nBody", "venu: x\n---\nBody")
+        (site / "_publications" / "2020-01-01-paper.md")
+        .read_text()
+        .replace("---\nBody", "venu: x\n---\nBody")
     )
     assert run_cli("check", "--site", site).exit_code == 0
     assert run_cli("check", "--site", site, "--strict").exit_code == 1
@@ -82,11 +94,15 @@ def test_usage_errors_exit_2_with_one_line(tmp_path: Path) -> None:
 def test_schema_override_from_the_site(tmp_path: Path) -> None:
     site = make_site(tmp_path)
     (site / "_schemas").mkdir()
-    (site / "_schemas" / "pub.json").write_text(json.dumps(
-        {"type": "object", "required": ["doi"], "properties": {"doi": {"type": "string"}}}
-    ))
+    (site / "_schemas" / "pub.json").write_text(
+        json.dumps(
+            {"type": "object", "required": ["doi"], "properties": {"doi": {"type": "string"}}}
+        )
+    )
     config = site / "_config.yml"
-    config.write_text(config.read_text() + "pagemgr:\n  schemas:\n    publications: _schemas/pub.json\n")
+    config.write_text(
+        config.read_text() + "pagemgr:\n  schemas:\n    publications: _schemas/pub.json\n"
+    )
     result = run_cli("check", "--site", site, "--format", "json")
     rules = {(f["rule"], f["message"]) for f in result.json()["findings"]}
     assert ("missing-key", "missing required key 'doi'") in rules
@@ -151,9 +167,12 @@ def test_a_reader_that_goes_away_is_not_an_internal_error(tmp_path: Path) -> Non
     for number in range(300):
         (site / "_publications" / f"2021-x{number}.md").write_text('---\ntitle: "X"\n---\n')
     done = subprocess.run(
-        f"'{sys.executable}' -m pagemgr check --site '{site}' | head -1; "
-        "exit ${PIPESTATUS[0]}",
-        shell=True, executable="/bin/bash", capture_output=True, text=True, timeout=120,
+        f"'{sys.executable}' -m pagemgr check --site '{site}' | head -1; exit ${{PIPESTATUS[0]}}",
+        shell=True,
+        executable="/bin/bash",
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 141
     assert "internal error" not in done.stderr and "Traceback" not in done.stderr

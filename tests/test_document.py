@@ -28,7 +28,9 @@ def test_split_matches_jekyll(text: str, front_matter: str, body: str) -> None:
     assert document.text == text
 
 
-@pytest.mark.parametrize("text", ["no front matter\n", "---\na: 1\nnever closed\n", "--- a\n---\n", ""])
+@pytest.mark.parametrize(
+    "text", ["no front matter\n", "---\na: 1\nnever closed\n", "--- a\n---\n", ""]
+)
 def test_no_front_matter(text: str) -> None:
     document = parse_document(text)
     assert not document.has_front_matter

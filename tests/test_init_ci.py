@@ -46,7 +46,9 @@ def test_refuses_to_replace_a_different_workflow_without_force(tmp_path: Path) -
 
 def test_install_spec_is_quoted_for_the_shell(tmp_path: Path) -> None:
     site = make_site(tmp_path)
-    assert run_cli("init-ci", "--site", site, "--install", "pagemgr @ git+https://x/y").exit_code == 0
+    assert (
+        run_cli("init-ci", "--site", site, "--install", "pagemgr @ git+https://x/y").exit_code == 0
+    )
     text = (site / ".github" / "workflows" / "pagemgr.yml").read_text()
     assert "pip install 'pagemgr @ git+https://x/y'" in text
 

@@ -41,7 +41,9 @@ def test_extends_an_existing_config_without_touching_it(repo: Path) -> None:
     assert run_cli("install-hook", "--site", repo / "site", "--no-install").exit_code == 0
     text = config.read_text()
     assert text.startswith(EXISTING)
-    assert text[len(EXISTING):].startswith("  - repo: local\n    hooks:\n      - id: pagemgr-check\n")
+    assert text[len(EXISTING) :].startswith(
+        "  - repo: local\n    hooks:\n      - id: pagemgr-check\n"
+    )
     again = run_cli("install-hook", "--site", repo / "site", "--no-install")
     assert again.exit_code == 0 and "nothing to change" in again.stderr
     assert config.read_text() == text
@@ -50,8 +52,16 @@ def test_extends_an_existing_config_without_touching_it(repo: Path) -> None:
 def test_remote_variant_and_dry_run(repo: Path) -> None:
     config = repo / ".pre-commit-config.yaml"
     config.write_text(EXISTING)
-    result = run_cli("install-hook", "--site", repo / "site", "--url",
-                     "https://example.org/pagemgr.git", "--rev", "v0.1.0", "--dry-run")
+    result = run_cli(
+        "install-hook",
+        "--site",
+        repo / "site",
+        "--url",
+        "https://example.org/pagemgr.git",
+        "--rev",
+        "v0.1.0",
+        "--dry-run",
+    )
     assert result.exit_code == 0
     assert "+  - repo: https://example.org/pagemgr.git" in result.stdout
     assert "+    rev: v0.1.0" in result.stdout

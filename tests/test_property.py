@@ -25,11 +25,13 @@ def mutated(draw: st.DrawFn) -> str:
         position = draw(st.integers(0, len(text)))
         action = draw(st.sampled_from(["insert", "delete", "replace", "duplicate-line"]))
         if action == "insert":
-            text = text[:position] + draw(st.text(ALPHABET, min_size=1, max_size=4)) + text[position:]
+            text = (
+                text[:position] + draw(st.text(ALPHABET, min_size=1, max_size=4)) + text[position:]
+            )
         elif action == "delete":
-            text = text[:position] + text[position + draw(st.integers(1, 8)):]
+            text = text[:position] + text[position + draw(st.integers(1, 8)) :]
         elif action == "replace":
-            text = text[:position] + draw(ALPHABET) + text[position + 1:]
+            text = text[:position] + draw(ALPHABET) + text[position + 1 :]
         else:
             lines = text.splitlines(keepends=True)
             index = draw(st.integers(0, max(0, len(lines) - 1)))
@@ -37,7 +39,9 @@ def mutated(draw: st.DrawFn) -> str:
     return text
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(text=mutated())
 def test_mutations_never_crash(tmp_path: Path, text: str) -> None:
     site = tmp_path / "site"

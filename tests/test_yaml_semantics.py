@@ -1,4 +1,4 @@
-"""YAML as Jekyll (Psych, YAML 1.1) reads it, on libyaml, and the same as Ruby where Ruby is here."""
+"""YAML as Jekyll (Psych, YAML 1.1) reads it, on libyaml; the same as Ruby where Ruby is here."""
 
 from __future__ import annotations
 
@@ -17,15 +17,45 @@ from pagemgr.document import parse_document
 
 # Read off Ruby 3.1 / Psych 4.0 with Psych.safe_load(permitted_classes: [Date, Time]).
 PSYCH_TABLE: list[tuple[str, Any]] = [
-    ("yes", True), ("Yes", True), ("YES", True), ("yEs", True), ("y", "y"), ("n", "n"),
-    ("on", True), ("off", False), ("ON", True), ("No", False), ("tRue", True),
-    ("null", None), ("Null", None), ("NULL", None), ("~", None),
-    ("010", 8), ("09", "09"), ("0x1F", 31), ("0b101", 5), ("1_000", 1000), ("1,000", 1000),
-    ("1.5", 1.5), ("1.", 1.0), (".5", 0.5), ("1e3", "1e3"), ("1.5e3", "1.5e3"),
-    ("1.5e+3", 1500.0), ("12:30", 45000), ("1:2:3", 3723),
-    ("2009-10-01", "2009-10-01"), ("2009-13-45", "2009-13-45"), ("2009-02-30", "2009-02-30"),
-    ("2009-1-5", "2009-01-05"), ("foo:bar", "foo:bar"), ("+12", 12), ("-0", 0),
-    ("0o10", "0o10"), ("1__0", "1__0"), ("2009-10-01T10:00:00Z", "2009-10-01T10:00:00+00:00"),
+    ("yes", True),
+    ("Yes", True),
+    ("YES", True),
+    ("yEs", True),
+    ("y", "y"),
+    ("n", "n"),
+    ("on", True),
+    ("off", False),
+    ("ON", True),
+    ("No", False),
+    ("tRue", True),
+    ("null", None),
+    ("Null", None),
+    ("NULL", None),
+    ("~", None),
+    ("010", 8),
+    ("09", "09"),
+    ("0x1F", 31),
+    ("0b101", 5),
+    ("1_000", 1000),
+    ("1,000", 1000),
+    ("1.5", 1.5),
+    ("1.", 1.0),
+    (".5", 0.5),
+    ("1e3", "1e3"),
+    ("1.5e3", "1.5e3"),
+    ("1.5e+3", 1500.0),
+    ("12:30", 45000),
+    ("1:2:3", 3723),
+    ("2009-10-01", "2009-10-01"),
+    ("2009-13-45", "2009-13-45"),
+    ("2009-02-30", "2009-02-30"),
+    ("2009-1-5", "2009-01-05"),
+    ("foo:bar", "foo:bar"),
+    ("+12", 12),
+    ("-0", 0),
+    ("0o10", "0o10"),
+    ("1__0", "1__0"),
+    ("2009-10-01T10:00:00Z", "2009-10-01T10:00:00+00:00"),
     ("2009-10-01 10:00:00 +0100", "2009-10-01T10:00:00+01:00"),
 ]
 
@@ -51,7 +81,9 @@ def test_dates_are_strings_that_remember_their_date() -> None:
 
 def test_quoted_values_stay_strings() -> None:
     assert yamlio.load("a: 'yes'\nb: \"010\"\nc: '2009-10-01'\n").data == {
-        "a": "yes", "b": "010", "c": "2009-10-01"
+        "a": "yes",
+        "b": "010",
+        "c": "2009-10-01",
     }
 
 

@@ -20,7 +20,11 @@ from pagemgr.site import Site, SiteFile
 # Above this size a data file that no schema or rule reads is only parsed, not built: its node
 # graph would take some fifty times its size in memory.
 LARGE_DATA = 4 * 1024 * 1024
-_PROBLEM_RULES = {"duplicate-key": "duplicate-key", "unsafe-tag": "unsafe-tag", "symbol": "ruby-symbol"}
+_PROBLEM_RULES = {
+    "duplicate-key": "duplicate-key",
+    "unsafe-tag": "unsafe-tag",
+    "symbol": "ruby-symbol",
+}
 
 
 @dataclass
@@ -37,8 +41,9 @@ class FileReport:
 
 
 class Checker:
-    def __init__(self, site: Site, schemas: SchemaSet,
-                 overlay: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, site: Site, schemas: SchemaSet, overlay: Mapping[str, str] | None = None
+    ) -> None:
         """`overlay` maps site-relative paths to text that replaces what is on disk."""
         self.site = site
         self.schemas = schemas
@@ -48,9 +53,15 @@ class Checker:
         report = FileReport(item)
         if item.kind == "outside-link":
             report.findings.append(
-                _finding(item, 1, 1, "outside-symlink", "this symlink points outside the site, "
-                         "so pagemgr does not follow it (GitHub Pages does not either)",
-                         "copy the file into the site instead of linking to it")
+                _finding(
+                    item,
+                    1,
+                    1,
+                    "outside-symlink",
+                    "this symlink points outside the site, "
+                    "so pagemgr does not follow it (GitHub Pages does not either)",
+                    "copy the file into the site instead of linking to it",
+                )
             )
             return report
         text = self._read(item, report)
@@ -67,17 +78,29 @@ class Checker:
         try:
             if not stat.S_ISREG(item.path.stat().st_mode):
                 report.findings.append(
-                    _finding(item, 1, 1, "unreadable", "this is not a regular file (a folder, "
-                             "a pipe or a device), so Jekyll cannot read it",
-                             "replace it with an ordinary file, or remove it")
+                    _finding(
+                        item,
+                        1,
+                        1,
+                        "unreadable",
+                        "this is not a regular file (a folder, "
+                        "a pipe or a device), so Jekyll cannot read it",
+                        "replace it with an ordinary file, or remove it",
+                    )
                 )
                 return None
             raw = item.path.read_bytes()
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
             report.findings.append(
-                _finding(item, 1, 1, "unreadable", f"cannot read this file: {reason}",
-                         "check that it is a regular file you may read")
+                _finding(
+                    item,
+                    1,
+                    1,
+                    "unreadable",
+                    f"cannot read this file: {reason}",
+                    "check that it is a regular file you may read",
+                )
             )
             return None
         try:
@@ -86,9 +109,14 @@ class Checker:
             line = raw.count(b"\n", 0, exc.start) + 1
             column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
             report.findings.append(
-                _finding(item, line, column, "encoding",
-                         f"this file is not UTF-8 (byte 0x{raw[exc.start]:02x})",
-                         "save it as UTF-8 in your editor; Jekyll reads every file as UTF-8")
+                _finding(
+                    item,
+                    line,
+                    column,
+                    "encoding",
+                    f"this file is not UTF-8 (byte 0x{raw[exc.start]:02x})",
+                    "save it as UTF-8 in your editor; Jekyll reads every file as UTF-8",
+                )
             )
             return None
 
@@ -116,8 +144,15 @@ class _FileCheck:
         report, site = self.report, self.checker.site
         head = self.text[: self.body_start] if self.item.kind == "document" else self.text
         report.suppressed = site_index.suppressed_rules(head)
-        report.record = site_index.record_of(site, self.item, report.has_front_matter,
-                                             report.data, self.node, self.text, self.body_start)
+        report.record = site_index.record_of(
+            site,
+            self.item,
+            report.has_front_matter,
+            report.data,
+            self.node,
+            self.text,
+            self.body_start,
+        )
         if self.item.kind == "data":
             report.facts = site_index.data_facts(self.item, report.data, self.node)
 
@@ -129,18 +164,26 @@ class _FileCheck:
         self.body_start = document.front_matter_end
         self.report.has_front_matter = True
         if document.bom:
-            self.add(0, 0, "bom-front-matter",
-                     "the file starts with a byte-order mark, so Jekyll does not see its front "
-                     "matter and copies it as a static file",
-                     "save the file as UTF-8 without BOM")
+            self.add(
+                0,
+                0,
+                "bom-front-matter",
+                "the file starts with a byte-order mark, so Jekyll does not see its front "
+                "matter and copies it as a static file",
+                "save the file as UTF-8 without BOM",
+            )
         loaded = self.load(document.front_matter)
         if loaded is None:
             return
         data = {} if loaded.data is None else loaded.data
         if not isinstance(data, dict):
-            self.add(1, 0, "not-a-mapping",
-                     f"front matter is a {_kind(data)}, but Jekyll needs key: value pairs",
-                     "write one `key: value` per line between the --- lines")
+            self.add(
+                1,
+                0,
+                "not-a-mapping",
+                f"front matter is a {_kind(data)}, but Jekyll needs key: value pairs",
+                "write one `key: value` per line between the --- lines",
+            )
             return
         self.validate(data)
 
@@ -157,8 +200,13 @@ class _FileCheck:
         if loaded is None:
             return
         if self.item.kind == "config" and not isinstance(loaded.data, dict | None):
-            self.add(0, 0, "not-a-mapping", "_config.yml must be a mapping of settings",
-                     "write one `key: value` per line")
+            self.add(
+                0,
+                0,
+                "not-a-mapping",
+                "_config.yml must be a mapping of settings",
+                "write one `key: value` per line",
+            )
             return
         self.validate({} if loaded.data is None and self.item.kind == "config" else loaded.data)
 
@@ -204,7 +252,8 @@ class _FileCheck:
             self.add(exc.line, exc.column, "yaml-pitfall", *pitfall)
             return
         self.add(
-            exc.line, exc.column,
+            exc.line,
+            exc.column,
             "yaml-too-complex" if too_complex else "yaml-syntax",
             exc.message if too_complex else f"YAML error: {exc.message}",
             "Jekyll would drop this file or stop the build; quote values that contain ': ', "
@@ -268,11 +317,18 @@ class _FileCheck:
         where = f" in {_dotted(path)}" if path else ""
         message = f"unknown key '{key}'{where}"
         hint = (
-            f"did you mean '{guess}'?" if guess
+            f"did you mean '{guess}'?"
+            if guess
             else "a key of your own is fine; the site's layouts will ignore it unless they use it"
         )
         line, column = yamlio.locate_key(self.node, path, str(key))
-        self.add(line, column, "unknown-key", message + (f" (did you mean '{guess}'?)" if guess else ""), hint)
+        self.add(
+            line,
+            column,
+            "unknown-key",
+            message + (f" (did you mean '{guess}'?)" if guess else ""),
+            hint,
+        )
 
     def check_category(self, data: dict[str, Any]) -> None:
         categories = self.checker.site.publication_categories
@@ -282,24 +338,40 @@ class _FileCheck:
         value = data.get("category")
         if value is None:
             line, column = self.opener_position()
-            self.add(line, column, "unlisted-category",
-                     "no 'category': the publications page lists only the categories in "
-                     "_config.yml publication_category, so this paper is not shown",
-                     f"add `category: {next(iter(categories))}` (one of: {names})")
+            self.add(
+                line,
+                column,
+                "unlisted-category",
+                "no 'category': the publications page lists only the categories in "
+                "_config.yml publication_category, so this paper is not shown",
+                f"add `category: {next(iter(categories))}` (one of: {names})",
+            )
         elif str(value) not in categories:
             line, column = yamlio.locate(self.node, ["category"])
-            self.add(line, column, "unlisted-category",
-                     f"category '{value}' is not in _config.yml publication_category, so the "
-                     "publications page does not show this paper",
-                     f"use one of: {names}, or add '{value}' to publication_category")
+            self.add(
+                line,
+                column,
+                "unlisted-category",
+                f"category '{value}' is not in _config.yml publication_category, so the "
+                "publications page does not show this paper",
+                f"use one of: {names}, or add '{value}' to publication_category",
+            )
 
     def add(self, line: int, column: int, rule: str, message: str, hint: str) -> None:
         if self.lines is None:
             self.lines = self.text.splitlines()
         source = self.lines[line] if 0 <= line < len(self.lines) else ""
         self.report.findings.append(
-            Finding(self.item.rel, line + 1, column + 1, severity_of(rule), rule, message, hint,
-                    source[:400])
+            Finding(
+                self.item.rel,
+                line + 1,
+                column + 1,
+                severity_of(rule),
+                rule,
+                message,
+                hint,
+                source[:400],
+            )
         )
 
 
@@ -327,9 +399,15 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "...'"
 
 
-_TYPE_WORDS = {"string": "text", "integer": "a whole number", "number": "a number",
-               "boolean": "true or false", "array": "a list", "object": "key: value pairs",
-               "null": "empty"}
+_TYPE_WORDS = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "key: value pairs",
+    "null": "empty",
+}
 
 
 def _describe(error: Any, path: list[Any]) -> tuple[str, str]:
@@ -349,7 +427,8 @@ def _describe(error: Any, path: list[Any]) -> tuple[str, str]:
         return "bad-value", f"{name} is {_short(value)}; it must be {error.validator_value!r}"
     if keyword == "format" and error.validator_value == "jekyll-date":
         return "invalid-date", (
-            f"{name} {_short(value)} is not a date Jekyll can read; the build stops with 'Invalid date'"
+            f"{name} {_short(value)} is not a date Jekyll can read; "
+            "the build stops with 'Invalid date'"
         )
     if keyword in ("format", "pattern"):
         what = error.validator_value

@@ -28,22 +28,53 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @SITE_OPTION
-@click.option("--format", "output_format", type=click.Choice(FORMAT_NAMES), default="text",
-              show_default=True, help="How to print the findings.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(FORMAT_NAMES),
+    default="text",
+    show_default=True,
+    help="How to print the findings.",
+)
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-@click.option("--select", multiple=True, metavar="RULE[,RULE]",
-              help="Report only these rules (repeatable; ids in docs/rules.md).")
-@click.option("--ignore", multiple=True, metavar="RULE[,RULE]",
-              help="Do not report these rules (repeatable).")
-@click.option("--no-cache", is_flag=True,
-              help="Read every file again instead of reusing results of unchanged files.")
-@click.option("--hook", is_flag=True,
-              help="Run as a pre-commit hook: skip PATHS that are not files of the site.")
-@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Processes to read files with (0: one per core on large sites).")
-def check(paths: tuple[Path, ...], site_path: Path | None, output_format: str, strict: bool,
-          select: tuple[str, ...], ignore: tuple[str, ...], no_cache: bool, hook: bool,
-          jobs: int) -> None:
+@click.option(
+    "--select",
+    multiple=True,
+    metavar="RULE[,RULE]",
+    help="Report only these rules (repeatable; ids in docs/rules.md).",
+)
+@click.option(
+    "--ignore", multiple=True, metavar="RULE[,RULE]", help="Do not report these rules (repeatable)."
+)
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Read every file again instead of reusing results of unchanged files.",
+)
+@click.option(
+    "--hook",
+    is_flag=True,
+    help="Run as a pre-commit hook: skip PATHS that are not files of the site.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Processes to read files with (0: one per core on large sites).",
+)
+def check(
+    paths: tuple[Path, ...],
+    site_path: Path | None,
+    output_format: str,
+    strict: bool,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    no_cache: bool,
+    hook: bool,
+    jobs: int,
+) -> None:
     """Check front matter, data files and _config.yml against the site's schemas, and the
     site as a whole (output collisions, broken links, invisible content; docs/rules.md).
 
@@ -54,14 +85,29 @@ def check(paths: tuple[Path, ...], site_path: Path | None, output_format: str, s
 
     with error_boundary():
         color = sys.stdout.isatty()
-        sys.exit(run(site_path, paths, output_format, strict, color, select, ignore,
-                     use_cache=not no_cache, hook=hook, jobs=jobs))
+        sys.exit(
+            run(
+                site_path,
+                paths,
+                output_format,
+                strict,
+                color,
+                select,
+                ignore,
+                use_cache=not no_cache,
+                hook=hook,
+                jobs=jobs,
+            )
+        )
 
 
 # --- editing: get / set / unset / append / remove / fix ------------------------------------------
 
 TYPE_OPTION = click.option(
-    "--type", "type_name", default="str", show_default=True,
+    "--type",
+    "type_name",
+    default="str",
+    show_default=True,
     type=click.Choice(("str", "int", "float", "bool", "date", "null", "json")),
     help="How to read VALUE (json: a list or mapping, e.g. a navigation item).",
 )
@@ -72,8 +118,14 @@ FORCE_OPTION = click.option("--force", is_flag=True, help="Write even if the edi
 @main.command()
 @click.argument("file", type=click.Path(path_type=Path))
 @click.argument("path")
-@click.option("--format", "output_format", type=click.Choice(("text", "json")), default="text",
-              show_default=True, help="Plain text, or the value as JSON.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(("text", "json")),
+    default="text",
+    show_default=True,
+    help="Plain text, or the value as JSON.",
+)
 @SITE_OPTION
 def get(file: Path, path: str, output_format: str, site_path: Path | None) -> None:
     """Print the value at PATH in FILE's front matter, or in a data file or _config.yml.
@@ -95,8 +147,15 @@ def get(file: Path, path: str, output_format: str, site_path: Path | None) -> No
 @DRY_RUN_OPTION
 @FORCE_OPTION
 @SITE_OPTION
-def set_command(file: Path, path: str, value: str | None, type_name: str, dry_run: bool,
-                force: bool, site_path: Path | None) -> None:
+def set_command(
+    file: Path,
+    path: str,
+    value: str | None,
+    type_name: str,
+    dry_run: bool,
+    force: bool,
+    site_path: Path | None,
+) -> None:
     """Set PATH in FILE to VALUE, changing only that value's text.
 
     \b
@@ -133,8 +192,15 @@ def unset(file: Path, path: str, dry_run: bool, force: bool, site_path: Path | N
 @DRY_RUN_OPTION
 @FORCE_OPTION
 @SITE_OPTION
-def append(file: Path, path: str, value: str | None, type_name: str, dry_run: bool, force: bool,
-           site_path: Path | None) -> None:
+def append(
+    file: Path,
+    path: str,
+    value: str | None,
+    type_name: str,
+    dry_run: bool,
+    force: bool,
+    site_path: Path | None,
+) -> None:
     """Add VALUE at the end of the list at PATH, indented like its siblings.
 
     \b
@@ -165,8 +231,11 @@ def remove(file: Path, path: str, dry_run: bool, force: bool, site_path: Path | 
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @DRY_RUN_OPTION
 @SITE_OPTION
-@click.option("--hook", is_flag=True,
-              help="Run as a pre-commit hook: skip PATHS that are not files of the site.")
+@click.option(
+    "--hook",
+    is_flag=True,
+    help="Run as a pre-commit hook: skip PATHS that are not files of the site.",
+)
 def fix(paths: tuple[Path, ...], dry_run: bool, site_path: Path | None, hook: bool) -> None:
     """Apply the mechanical fixes (see docs/fixes.md) to PATHS, or to the whole site.
 
@@ -180,8 +249,12 @@ def fix(paths: tuple[Path, ...], dry_run: bool, site_path: Path | None, hook: bo
 
 @main.command("init-ci")
 @SITE_OPTION
-@click.option("--install", default="pagemgr", show_default=True,
-              help="What the workflow gives to `pip install` (e.g. a git URL).")
+@click.option(
+    "--install",
+    default="pagemgr",
+    show_default=True,
+    help="What the workflow gives to `pip install` (e.g. a git URL).",
+)
 @click.option("--force", is_flag=True, help="Replace a workflow that differs.")
 def init_ci(site_path: Path | None, install: str, force: bool) -> None:
     """Write .github/workflows/pagemgr.yml: check the site on every push and pull request."""
@@ -194,16 +267,33 @@ def init_ci(site_path: Path | None, install: str, force: bool) -> None:
 @main.command()
 @click.option("-m", "--message", help="The commit message (default: one that says what changed).")
 @click.option("--no-push", "no_push", is_flag=True, help="Commit, but do not push.")
-@click.option("--dry-run", "dry_run", is_flag=True,
-              help="List what would be committed and pushed, and the message; change nothing.")
+@click.option(
+    "--dry-run",
+    "dry_run",
+    is_flag=True,
+    help="List what would be committed and pushed, and the message; change nothing.",
+)
 @click.option("--remote", help="Push to this remote (default: the branch's upstream, else origin).")
 @click.option("--branch", help="Push to this branch on the remote (default: the upstream's).")
-@click.option("--rebase", is_flag=True,
-              help="If the remote moved on, replay your commit on top of it and push.")
-@click.option("--yes", is_flag=True, help="Push even to what looks like the academicpages template.")
+@click.option(
+    "--rebase",
+    is_flag=True,
+    help="If the remote moved on, replay your commit on top of it and push.",
+)
+@click.option(
+    "--yes", is_flag=True, help="Push even to what looks like the academicpages template."
+)
 @SITE_OPTION
-def publish(message: str | None, no_push: bool, dry_run: bool, remote: str | None,
-            branch: str | None, rebase: bool, yes: bool, site_path: Path | None) -> None:
+def publish(
+    message: str | None,
+    no_push: bool,
+    dry_run: bool,
+    remote: str | None,
+    branch: str | None,
+    rebase: bool,
+    yes: bool,
+    site_path: Path | None,
+) -> None:
     """Check the site, commit exactly the site files that changed, and push.
 
     Only site content under the site folder is committed (never _site/ or caches); your other
@@ -250,13 +340,15 @@ def add() -> None:
 
 @main.command("install-hook")
 @SITE_OPTION
-@click.option("--url", default=None,
-              help="Use pagemgr from this git URL instead of the pip-installed one.")
+@click.option(
+    "--url", default=None, help="Use pagemgr from this git URL instead of the pip-installed one."
+)
 @click.option("--rev", default=None, help="With --url: the tag or commit to use.")
 @click.option("--no-install", is_flag=True, help="Do not run `pre-commit install`.")
 @click.option("--dry-run", is_flag=True, help="Show the change; write nothing.")
-def install_hook(site_path: Path | None, url: str | None, rev: str | None, no_install: bool,
-                 dry_run: bool) -> None:
+def install_hook(
+    site_path: Path | None, url: str | None, rev: str | None, no_install: bool, dry_run: bool
+) -> None:
     """Add pagemgr to the repository's .pre-commit-config.yaml (created if missing)."""
     from pagemgr.commands.install_hook import install_hook as run
 

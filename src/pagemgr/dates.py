@@ -16,21 +16,31 @@ _MONTHS = {
     name: number
     for number, names in enumerate(
         (
-            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
             ("dec", "december"),
         ),
         start=1,
     )
     for name in names
 }
-_WORDY = re.compile(r"\s*(?:(\d{1,2})\s+([A-Za-z]+)\.?,?\s+(\d{4})|([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4}))\s*\Z")
+_WORDY = re.compile(
+    r"\s*(?:(\d{1,2})\s+([A-Za-z]+)\.?,?\s+(\d{4})|([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4}))\s*\Z"
+)
 FILENAME_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})-")
 
 
 def parse_jekyll_date(value: object) -> dt.date | None:
-    """The calendar date Jekyll would give `value`, or None when Jekyll stops with 'Invalid date'."""
+    """The calendar date Jekyll gives `value`, or None where Jekyll stops with 'Invalid date'."""
     if isinstance(value, JekyllDate):
         return value.value if isinstance(value.value, dt.date) else None
     if not isinstance(value, str):

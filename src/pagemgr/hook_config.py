@@ -10,7 +10,7 @@ SITE_FILES = r"(_config\.yml|_data/.*\.(ya?ml|json)|.*\.(md|markdown|html))$"
 
 
 def files_pattern(site_prefix: str) -> str:
-    """The `files:` regex for a site at `site_prefix` (relative to the repository, "" at its root)."""
+    """The `files:` regex for a site at `site_prefix` (relative to the repository; "" at root)."""
     prefix = site_prefix.strip("/")
     return f"^{_escape(prefix)}/{SITE_FILES}" if prefix else f"^{SITE_FILES}"
 
@@ -43,7 +43,8 @@ def remote_repo_entry(url: str, rev: str, site_prefix: str) -> dict[str, Any]:
 def has_hook(config: Any) -> bool:
     repos = config.get("repos") if isinstance(config, dict) else None
     return isinstance(repos, list) and any(
-        isinstance(repo, dict) and any(
+        isinstance(repo, dict)
+        and any(
             isinstance(hook, dict) and hook.get("id") == HOOK_ID for hook in repo.get("hooks") or []
         )
         for repo in repos

@@ -24,8 +24,11 @@ def _plural(count: int, word: str) -> str:
 
 def summary_line(result: CheckResult) -> str:
     return ", ".join(
-        (_plural(result.files_checked, "file"), _plural(result.errors, "error"),
-         _plural(result.warnings, "warning"))
+        (
+            _plural(result.files_checked, "file"),
+            _plural(result.errors, "error"),
+            _plural(result.warnings, "warning"),
+        )
     )
 
 
@@ -44,7 +47,9 @@ def _text_finding(finding: Finding, color: bool) -> str:
         source = finding.source.replace("\t", " ")
         lines.append(f"  {gutter} | {source}")
         caret_at = min(finding.column - 1, len(source))
-        lines.append(f"  {' ' * len(gutter)} | {' ' * caret_at}" + click.style("^", fg=severity_color))
+        lines.append(
+            f"  {' ' * len(gutter)} | {' ' * caret_at}" + click.style("^", fg=severity_color)
+        )
     if finding.hint:
         lines.append("  " + click.style("hint:", fg="green") + f" {finding.hint}")
     text = "\n".join(lines)
@@ -103,12 +108,14 @@ def _escape_property(text: str) -> str:
 
 def github_line(result: CheckResult, finding: Finding) -> str:
     """One GitHub Actions workflow command that annotates the finding's line."""
-    properties = ",".join((
-        f"file={_escape_property(repo_path(result, finding.path))}",
-        f"line={finding.line}",
-        f"col={finding.column}",
-        f"title={_escape_property(finding.rule)}",
-    ))
+    properties = ",".join(
+        (
+            f"file={_escape_property(repo_path(result, finding.path))}",
+            f"line={finding.line}",
+            f"col={finding.column}",
+            f"title={_escape_property(finding.rule)}",
+        )
+    )
     message = finding.message + (f"\nhint: {finding.hint}" if finding.hint else "")
     return f"::{finding.severity} {properties}::{_escape_data(message)}"
 
@@ -137,30 +144,38 @@ def sarif_document(result: CheckResult) -> dict[str, object]:
     results = []
     for finding in result.sorted_findings():
         text = finding.message + (f" (hint: {finding.hint})" if finding.hint else "")
-        results.append({
-            "ruleId": finding.rule,
-            "ruleIndex": ids.index(finding.rule) if finding.rule in RULES else -1,
-            "level": finding.severity,
-            "message": {"text": text},
-            "locations": [{
-                "physicalLocation": {
-                    "artifactLocation": {"uri": repo_path(result, finding.path)},
-                    "region": {"startLine": finding.line, "startColumn": finding.column},
-                }
-            }],
-        })
+        results.append(
+            {
+                "ruleId": finding.rule,
+                "ruleIndex": ids.index(finding.rule) if finding.rule in RULES else -1,
+                "level": finding.severity,
+                "message": {"text": text},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": repo_path(result, finding.path)},
+                            "region": {"startLine": finding.line, "startColumn": finding.column},
+                        }
+                    }
+                ],
+            }
+        )
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "pagemgr",
-                "version": __version__,
-                "rules": rules,
-            }},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "pagemgr",
+                        "version": __version__,
+                        "rules": rules,
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
     }
 
 
@@ -169,6 +184,9 @@ def report_sarif(result: CheckResult, out: TextIO, color: bool) -> None:
 
 
 REPORTERS: dict[str, Reporter] = {
-    "text": report_text, "json": report_json, "github": report_github, "sarif": report_sarif,
+    "text": report_text,
+    "json": report_json,
+    "github": report_github,
+    "sarif": report_sarif,
 }
 FORMAT_NAMES = tuple(REPORTERS)

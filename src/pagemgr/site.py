@@ -19,8 +19,15 @@ DATA_EXTENSIONS = (".yml", ".yaml", ".json")
 DEFAULT_MARKDOWN_EXT = "markdown,mkdown,mkdn,mkd,md"
 # Jekyll's own default excludes, plus what a site build and its tools leave behind.
 DEFAULT_EXCLUDES = (
-    ".sass-cache", ".jekyll-cache", "gemfiles", "Gemfile", "Gemfile.lock", "node_modules",
-    "vendor", "_site", ".git",
+    ".sass-cache",
+    ".jekyll-cache",
+    "gemfiles",
+    "Gemfile",
+    "Gemfile.lock",
+    "node_modules",
+    "vendor",
+    "_site",
+    ".git",
 )
 SPECIAL_DIRS = ("_layouts", "_includes", "_sass", "_plugins", "_site", "_data")
 
@@ -110,7 +117,9 @@ class Site:
         for item in self.files():
             if item.rel in seen:
                 continue
-            if any(item.rel == rel or item.rel.startswith(rel + "/") or rel == "" for rel in wanted):
+            if any(
+                item.rel == rel or item.rel.startswith(rel + "/") or rel == "" for rel in wanted
+            ):
                 seen.add(item.rel)
                 yield item
 
@@ -151,8 +160,12 @@ def hook_start(paths: Sequence[Path]) -> Path:
 
 def files_in_site(root: Path, paths: Sequence[Path]) -> list[Path]:
     """The `paths` that are existing files inside the site (a hook gets every changed file)."""
-    return [path for path in paths if path.absolute().is_file()
-            and Path(os.path.normpath(path.absolute())).is_relative_to(root)]
+    return [
+        path
+        for path in paths
+        if path.absolute().is_file()
+        and Path(os.path.normpath(path.absolute())).is_relative_to(root)
+    ]
 
 
 def load_site(root: Path, config_text: str | None = None) -> Site:
@@ -218,11 +231,14 @@ def _included(site: Site, top: str) -> bool:
 
 
 def _wanted_folder(site: Site, rel: str, name: str, folders: dict[str, str]) -> bool:
-    """Underscore folders are Jekyll's own; only collections, data and included ones hold content."""
+    """Underscore folders are Jekyll's own; collections, data and included ones hold content."""
     if not name.startswith("_") or "/" in rel:
         return True
-    return rel in folders or rel == "_data" or _included(site, rel) or any(
-        folder.startswith(rel + "/") for folder in folders
+    return (
+        rel in folders
+        or rel == "_data"
+        or _included(site, rel)
+        or any(folder.startswith(rel + "/") for folder in folders)
     )
 
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import click
 
 from pagemgr import publishing
-from pagemgr.pipeline import run_checks
 from pagemgr.findings import CheckResult
 from pagemgr.git import mask
+from pagemgr.pipeline import run_checks
 from pagemgr.publishing import Plan, Repo, Target
 from pagemgr.reporters import report_text, summary_line
 from pagemgr.site import Site, find_site_root, load_site
