@@ -120,11 +120,7 @@ def _site_of(file: Path, site_path: Path | None) -> tuple[Site | None, SiteFile 
         rel = Path(os.path.normpath(file.absolute())).relative_to(root).as_posix()
     except ValueError:
         return site, None
-    classify = getattr(site_module, "classify", None)  # a direct lookup, where available
-    if classify is not None:
-        found: SiteFile | None = classify(site, rel)
-        return site, found
-    return site, next((f for f in site.files_under([file]) if f.rel == rel), None)
+    return site, site_module.classify(site, rel)
 
 
 def _kind(file: Path, item: SiteFile | None) -> Kind:
@@ -298,6 +294,14 @@ def _site_findings(site: Site, item: SiteFile, text: str | None) -> list[Finding
 
 Expectation = Callable[[Any], bool]
 EditFactory = Callable[[Target], tuple[Operation, Expectation | None]]
+
+
+def required_path(path: str) -> EditPath:
+    """PATH for an edit that needs a key or item: '.' (the whole file) is refused."""
+    parts = editpath.parse_path(path)
+    if not parts:
+        raise UsageError("PATH '.' (the whole file) works only with get and append")
+    return parts
 
 
 def run_edit(

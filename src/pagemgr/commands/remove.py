@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pagemgr.editing import Expectation, Operation, Target, module_for, run_edit
-from pagemgr.editpath import format_path, parse_path
-from pagemgr.errors import UsageError
+from pagemgr.commands.unset import unset
 
 
 def remove(
@@ -16,14 +14,4 @@ def remove(
     force: bool = False,
     site_path: Path | None = None,
 ) -> int:
-    parts = parse_path(path)
-    if not parts:
-        raise UsageError("PATH '.' (the whole file) works only with get and append")
-
-    def build(target: Target) -> tuple[Operation, Expectation | None]:
-        module = module_for(target)
-        target.get(parts)  # a missing PATH is an error before anything is edited
-        return (lambda text: str(module.remove(text, parts))), None
-
-    what = f"removed {format_path(parts)}"
-    return run_edit(file, site_path, what, build, dry_run=dry_run, force=force)
+    return unset(file, path, dry_run, force, site_path, operation="remove")

@@ -11,11 +11,11 @@ from pagemgr.editing import (
     holds,
     module_for,
     parse_value,
+    required_path,
     run_edit,
     value_for,
 )
-from pagemgr.editpath import format_path, parse_path
-from pagemgr.errors import UsageError
+from pagemgr.editpath import format_path
 
 
 def set_value(
@@ -27,9 +27,7 @@ def set_value(
     force: bool = False,
     site_path: Path | None = None,
 ) -> int:
-    parts = parse_path(path)
-    if not parts:
-        raise UsageError("PATH '.' (the whole file) works only with get and append")
+    parts = required_path(path)
     typed = parse_value(value, type_name)
 
     def build(target: Target) -> tuple[Operation, Expectation]:

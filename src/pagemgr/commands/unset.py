@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pagemgr.editing import Expectation, Operation, Target, module_for, run_edit
-from pagemgr.editpath import format_path, parse_path
-from pagemgr.errors import UsageError
+from pagemgr.editing import Expectation, Operation, Target, module_for, required_path, run_edit
+from pagemgr.editpath import format_path
 
 
 def unset(
@@ -15,15 +15,14 @@ def unset(
     dry_run: bool = False,
     force: bool = False,
     site_path: Path | None = None,
+    operation: Literal["unset", "remove"] = "unset",
 ) -> int:
-    parts = parse_path(path)
-    if not parts:
-        raise UsageError("PATH '.' (the whole file) works only with get and append")
+    parts = required_path(path)
 
     def build(target: Target) -> tuple[Operation, Expectation | None]:
-        module = module_for(target)
+        remover = getattr(module_for(target), operation)
         target.get(parts)  # a missing PATH is an error before anything is edited
-        return (lambda text: str(module.unset(text, parts))), None
+        return (lambda text: str(remover(text, parts))), None
 
     what = f"removed {format_path(parts)}"
     return run_edit(file, site_path, what, build, dry_run=dry_run, force=force)
