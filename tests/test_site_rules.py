@@ -137,3 +137,17 @@ def test_unknown_placeholder_is_reported_not_crashed(tmp_path: Path) -> None:
         "venue: J\npermalink: /:nosuch/x/\n---\n"
     )
     assert run_cli("check", "--site", site).exit_code == 0
+
+
+def test_unquoted_off_in_the_severity_block_means_off(tmp_path: Path) -> None:
+    from conftest import make_site, run_cli
+
+    site = make_site(tmp_path)
+    (site / "_publications" / "2021-x.md").write_text(
+        '---\ntitle: "X"\ncategory: manuscripts\ndate: 2021-01-01\nvenue: J\nvenu: J\n---\n'
+    )
+    config = site / "_config.yml"
+    config.write_text(config.read_text() + "pagemgr:\n  severity: {unknown-key: off}\n")
+    result = run_cli("check", "--site", site, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["findings"] == []

@@ -59,6 +59,8 @@ def load(site: Site, select: Iterable[str] = (), ignore: Iterable[str] = ()) -> 
     severity = block.get("severity") or {}
     if not isinstance(severity, dict):
         raise UsageError("_config.yml: pagemgr.severity must map rule ids to error, warning or off")
+    # YAML 1.1 (what Jekyll reads) turns an unquoted `off` into false: take it as meant.
+    severity = {rule: "off" if level is False else level for rule, level in severity.items()}
     for rule, level in severity.items():
         if str(rule) not in RULES:
             raise UsageError(f"_config.yml: pagemgr.severity names unknown rule '{rule}'")
