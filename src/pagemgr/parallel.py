@@ -5,6 +5,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
+from multiprocessing.pool import Pool
+from types import TracebackType
 
 from pagemgr.check_cache import CachedReport
 from pagemgr.checker import Checker
@@ -16,27 +18,51 @@ _CHUNK = 200
 _worker_checker: Checker | None = None
 
 
-def workers_for(jobs: int, files: int) -> int:
-    """`jobs` when given; else one per core, as long as each has enough files to read."""
-    if jobs > 0:
-        return jobs
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(cores or 1, files // MIN_FILES_PER_WORKER))
+def cores() -> int:
+    usable = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    return len(usable) if usable else (os.cpu_count() or 1)
 
 
-def check_all(checker: Checker, items: Sequence[SiteFile], jobs: int) -> list[CachedReport]:
-    """The report of every item, in order."""
-    workers = workers_for(jobs, len(items))
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [report_of(checker, item) for item in items]
-    global _worker_checker
-    _worker_checker = checker
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            chunks = pool.imap(_check_chunk, _chunks(items), chunksize=1)
-            return [report for chunk in chunks for report in chunk]
-    finally:
+class Workers:
+    """Checks batches of files, in order: in this process, or in a pool started on first need.
+
+    `jobs` > 0 is the number of processes; 0 means one per core once a batch has enough files
+    to read to pay for them.
+    """
+
+    def __init__(self, checker: Checker, jobs: int) -> None:
+        self.checker = checker
+        self.jobs = jobs
+        self.pool: Pool | None = None
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        if self.pool is not None:
+            self.pool.terminate() if error is not None else self.pool.close()
+            self.pool.join()
+        global _worker_checker
         _worker_checker = None
+
+    def check(self, items: Sequence[SiteFile]) -> list[CachedReport]:
+        pool = self._pool_for(len(items))
+        if pool is None:
+            return [report_of(self.checker, item) for item in items]
+        chunks = pool.imap(_check_chunk, _chunks(items), chunksize=1)
+        return [report for chunk in chunks for report in chunk]
+
+    def _pool_for(self, files: int) -> Pool | None:
+        if self.pool is not None:
+            return self.pool
+        workers = self.jobs if self.jobs > 0 else min(cores(), files // MIN_FILES_PER_WORKER)
+        if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+            return None
+        global _worker_checker
+        _worker_checker = self.checker
+        self.pool = multiprocessing.get_context("fork").Pool(workers)
+        return self.pool
 
 
 def report_of(checker: Checker, item: SiteFile) -> CachedReport:

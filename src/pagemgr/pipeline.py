@@ -5,7 +5,8 @@ Shared by `check`, the editing commands' validation gate and `publish`; it never
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import itertools
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from pagemgr import check_cache, parallel, site_rules
@@ -55,22 +56,23 @@ def run_checks(
     checker = Checker(site, schemas, overlay)
     selected = list(items)
     chosen = {item.rel for item in selected}
-    others = [] if complete else [item for item in site.files() if item.rel not in chosen]
-    everything = [*selected, *others]
-    reports = _reports(checker, cache, everything, overlay, jobs)
+    everything: Iterable[SiteFile] = selected if complete else itertools.chain(
+        selected, (item for item in site.files() if item.rel not in chosen)
+    )
     index = SiteIndex(site)
     result = CheckResult(root=site.root)
-    for item in everything:
-        if item.kind == "static":
+    present: set[str] = set()
+    for item, report in _reports(checker, cache, everything, overlay, jobs):
+        present.add(item.rel)
+        if report is None:
             index.add_static(item)
             continue
-        report = reports[item.rel]
         index.add(item, report.record, report.suppressed, report.facts)
         if item.rel in chosen:
             result.files_checked += 1
             result.findings.extend(report.findings)
     if not overlay:
-        cache.forget_missing({item.rel for item in everything})
+        cache.forget_missing(present)
         cache.save()
     cross = site_rules.run(index, schemas, None if complete else frozenset(chosen))
     result.findings.extend(f for f in cross if complete or f.path in chosen)
@@ -78,29 +80,56 @@ def run_checks(
     return result
 
 
+_BATCH = 2000
+
+
 def _reports(
     checker: Checker,
     cache: check_cache.CheckCache,
-    items: list[SiteFile],
+    items: Iterable[SiteFile],
     overlay: Mapping[str, str],
     jobs: int,
-) -> dict[str, check_cache.CachedReport]:
-    """Each non-static file's report: from the cache when it is unchanged, else checked."""
-    reports: dict[str, check_cache.CachedReport] = {}
+) -> Iterator[tuple[SiteFile, check_cache.CachedReport | None]]:
+    """Each file with its report (None for a static file), in order, batch by batch: from the
+    cache when the file is unchanged, else checked. Nothing but the site index outlives a batch."""
+    with parallel.Workers(checker, jobs) as workers:
+        for batch in _batched(items):
+            yield from _batch_reports(cache, list(batch), overlay, workers)
+
+
+def _batch_reports(
+    cache: check_cache.CheckCache,
+    batch: list[SiteFile],
+    overlay: Mapping[str, str],
+    workers: parallel.Workers,
+) -> Iterator[tuple[SiteFile, check_cache.CachedReport | None]]:
+    found: dict[str, check_cache.CachedReport] = {}
     keys: dict[str, check_cache.StatKey | None] = {}
     missing: list[SiteFile] = []
-    for item in items:
+    for item in batch:
         if item.kind == "static":
             continue
         overlaid = item.rel in overlay
         key = None if overlaid or item.kind == "outside-link" else check_cache.stat_key(item.path)
         cached = cache.lookup(item, key)
         if cached is not None:
-            reports[item.rel] = cached
+            found[item.rel] = cached
         else:
             keys[item.rel] = key
             missing.append(item)
-    for item, report in zip(missing, parallel.check_all(checker, missing, jobs), strict=True):
+    for item, report in zip(missing, workers.check(missing), strict=True):
         cache.store(item, keys[item.rel], report)
-        reports[item.rel] = report
-    return reports
+        found[item.rel] = report
+    for item in batch:
+        yield item, found.get(item.rel) if item.kind != "static" else None
+
+
+def _batched(items: Iterable[SiteFile]) -> Iterator[tuple[SiteFile, ...]]:
+    batch: list[SiteFile] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == _BATCH:
+            yield tuple(batch)
+            batch = []
+    if batch:
+        yield tuple(batch)
