@@ -13,9 +13,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from benchmarks import report
-from benchmarks.contenders import CONTENDERS, make_context
-from benchmarks.suite import SuiteResult, run_scale, run_suite
+from benchmarks import peers, report
+from benchmarks.contenders import CONTENDERS, STARTUP, make_context
+from benchmarks.suite import SuiteResult, run_scale, run_startup, run_suite
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "RESULTS.md"
 DEFAULT_SCALE = "1000,10000,50000"
@@ -41,16 +41,36 @@ def _positive(text: str) -> int:
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
-        description="Benchmark `pagemgr check` against a libyaml-only floor on a generated site.",
+        description="Benchmark `pagemgr check` against a libyaml-only floor and its peers "
+        "(check-jsonschema, remark-lint-frontmatter-schema, a python-frontmatter + jsonschema "
+        "loop) on a generated site; start-up; the scale curve. See benchmarks/README.md.",
     )
     parser.add_argument("--docs", type=_positive, default=10_000, help="documents (10000)")
     parser.add_argument("--repeat", type=_positive, default=3, help="timed rounds (3)")
-    parser.add_argument("--quick", action="store_true", help="same as --docs 1000 --repeat 1")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="same as --docs 1000 --repeat 1 --startup-repeat 5 --no-scale",
+    )
+    parser.add_argument(
+        "--peers",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="install (once, into benchmarks/.peers/) and run the peers (default: on)",
+    )
+    parser.add_argument(
+        "--startup",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="measure start-up: pagemgr --help/--version beside python -c 'import click' (on)",
+    )
+    parser.add_argument("--startup-repeat", type=_positive, default=20, help="start-up rounds (20)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="results file")
     parser.add_argument(
         "--scale",
-        action="store_true",
-        help="also run the floor and pagemgr at each --scale-sizes size (time, peak RSS)",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also run the floor and pagemgr at each --scale-sizes size (time, peak RSS; on)",
     )
     parser.add_argument(
         "--scale-sizes",
@@ -60,7 +80,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     args = parser.parse_args(argv)
     if args.quick:
-        args.docs, args.repeat = 1000, 1
+        args.docs, args.repeat, args.startup_repeat, args.scale = 1000, 1, 5, False
     return args
 
 
@@ -75,17 +95,24 @@ def _failed(results: Sequence[SuiteResult]) -> bool:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     command = shlex.join(["python", "-m", "benchmarks", *(sys.argv[1:] if argv is None else argv)])
-    ctx = make_context()
+    status = peers.install_all(_log) if args.peers else None
+    ctx = make_context(status)
     if ctx.pagemgr.problem:
-        _log(f"note: {ctx.pagemgr.problem}; running the floor only")
+        _log(f"note: {ctx.pagemgr.problem}; pagemgr's contenders are skipped")
+    startup = run_startup(STARTUP, args.startup_repeat, ctx, _log) if args.startup else None
     result = run_suite(CONTENDERS, args.docs, args.repeat, ctx, _log)
     scale = run_scale(CONTENDERS, args.scale_sizes, args.repeat, ctx, _log) if args.scale else []
     print(report.summary_text(result, args.repeat))
+    if startup is not None:
+        print(report.startup_table(startup))
     if scale:
         print(report.scale_table(scale))
-    args.out.write_text(report.results_markdown(result, args.repeat, ctx, command, scale))
+        print("\n".join(report.scale_analysis(scale)))
+    text = report.results_markdown(result, args.repeat, ctx, command, scale, startup)
+    args.out.write_text(text)
     print(f"written: {args.out}")
-    return 1 if _failed([result, *scale]) else 0
+    runs = [result, *scale, *([startup] if startup else [])]
+    return 1 if _failed(runs) else 0
 
 
 if __name__ == "__main__":

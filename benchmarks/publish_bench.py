@@ -96,8 +96,11 @@ def plain_git(site: Path, rel: str) -> None:
 
 
 def pagemgr_process(site: Path) -> None:
-    subprocess.run([sys.executable, "-m", "pagemgr", "publish", "--site", str(site)],
-                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "pagemgr", "publish", "--site", str(site)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 VALIDATION: list[float] = []
@@ -146,24 +149,33 @@ def main(argv: list[str] | None = None) -> int:
                 times["pagemgr"].append(timed(functools.partial(pagemgr_process, site)))
                 touch(site, 3 * round_ + 2, round_)
                 times["pagemgr in-process"].append(
-                    timed(functools.partial(pagemgr_in_process, site)))
+                    timed(functools.partial(pagemgr_in_process, site))
+                )
         except subprocess.CalledProcessError as exc:
             print(f"a publish failed: {exc}", file=sys.stderr)
             return 1
     base_ms = statistics.median(times["git"]) * 1000
-    print(f"\none changed file in a repository of {options.files} site files, "
-          f"{options.rounds} rounds, median wall time:")
+    print(
+        f"\none changed file in a repository of {options.files} site files, "
+        f"{options.rounds} rounds, median wall time:"
+    )
     for name, values in times.items():
         ms = statistics.median(values) * 1000
         ratio = ms / base_ms
-        verdict = "" if name == "git" else f"  {ratio:.2f}x git  " + (
-            "(within 2x)" if ratio <= TARGET else "(MISSES the 2x target)")
+        verdict = (
+            ""
+            if name == "git"
+            else f"  {ratio:.2f}x git  "
+            + ("(within 2x)" if ratio <= TARGET else "(MISSES the 2x target)")
+        )
         print(f"  {name:<20} {ms:7.1f} ms{verdict}")
     check_ms = statistics.median(VALIDATION) * 1000
     rest = statistics.median(times["pagemgr in-process"]) * 1000 - check_ms
-    print(f"  of which validation (the changed file, the whole site read as context): "
-          f"{check_ms:.1f} ms;\n  the rest (status, commit, push): {rest:.1f} ms = "
-          f"{rest / base_ms:.2f}x git")
+    print(
+        f"  of which validation (the changed file, the whole site read as context): "
+        f"{check_ms:.1f} ms;\n  the rest (status, commit, push): {rest:.1f} ms = "
+        f"{rest / base_ms:.2f}x git"
+    )
     return 0
 
 

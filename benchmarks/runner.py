@@ -58,14 +58,17 @@ class Series:
 
 
 def child_env() -> dict[str, str]:
-    """The environment for children: the repo root (and ``src/`` if present) on PYTHONPATH."""
+    """The environment for children: the repo root (and ``src/`` if present) on PYTHONPATH,
+    and ``PAGEMGR_CACHE_DIR`` (unless set) under ``benchmarks/.work/``."""
     paths = [str(REPO_ROOT)]
     if (REPO_ROOT / "src" / "pagemgr").is_dir():
         paths.insert(0, str(REPO_ROOT / "src"))
     existing = os.environ.get("PYTHONPATH")
     if existing:
         paths.append(existing)
-    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+    # pagemgr's check cache goes here, not into the repository's .git folder.
+    cache = os.environ.get("PAGEMGR_CACHE_DIR") or str(WORK_DIR / "pagemgr-cache")
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths), "PAGEMGR_CACHE_DIR": cache}
 
 
 def launcher_argv(report_fd: int, argv: Sequence[str]) -> list[str]:

@@ -64,6 +64,11 @@ def main() -> None:
     show_default=True,
     help="Processes to read files with (0: one per core on large sites).",
 )
+@click.option(
+    "--per-file",
+    is_flag=True,
+    help="Only the checks of each file on its own: skip the site-wide rules.",
+)
 def check(
     paths: tuple[Path, ...],
     site_path: Path | None,
@@ -74,6 +79,7 @@ def check(
     no_cache: bool,
     hook: bool,
     jobs: int,
+    per_file: bool,
 ) -> None:
     """Check front matter, data files and _config.yml against the site's schemas, and the
     site as a whole (output collisions, broken links, invisible content; docs/rules.md).
@@ -97,6 +103,7 @@ def check(
                 use_cache=not no_cache,
                 hook=hook,
                 jobs=jobs,
+                site_wide=not per_file,
             )
         )
 

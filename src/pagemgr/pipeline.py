@@ -41,6 +41,7 @@ def run_checks(
     overlay: Mapping[str, str] | None = None,
     use_cache: bool = True,
     jobs: int = 0,
+    site_wide: bool = True,
 ) -> CheckResult:
     """Check `items` with the whole site as context.
 
@@ -74,8 +75,9 @@ def run_checks(
     if not overlay:
         cache.forget_missing(present)
         cache.save()
-    cross = site_rules.run(index, schemas, None if complete else frozenset(chosen))
-    result.findings.extend(f for f in cross if complete or f.path in chosen)
+    if site_wide:
+        cross = site_rules.run(index, schemas, None if complete else frozenset(chosen))
+        result.findings.extend(f for f in cross if complete or f.path in chosen)
     result.findings = settings.apply(result.findings, index.suppressions)
     return result
 

@@ -27,6 +27,7 @@ def check(
     use_cache: bool = True,
     hook: bool = False,
     jobs: int = 0,
+    site_wide: bool = True,
 ) -> int:
     root = find_site_root(site_path, hook_start(paths) if hook else Path.cwd())
     site = load_site(root)
@@ -37,7 +38,7 @@ def check(
     settings = settings_module.load(site, select, ignore)
     items = site.files_under(paths) if paths else site.files()
     result = run_checks(site, items, settings, complete=not paths, use_cache=use_cache,
-                         jobs=jobs)
+                         jobs=jobs, site_wide=site_wide)
     REPORTERS[output_format](result, sys.stdout, color)
     return exit_code(result, strict)
 
