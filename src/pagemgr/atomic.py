@@ -6,7 +6,13 @@ import contextlib
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on POSIX
+    fcntl = None  # type: ignore[assignment]
 
 from pagemgr.errors import PagemgrError
 
@@ -34,13 +40,29 @@ def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temp, mode)
-        _check_unchanged(target, expected, path)
-        os.replace(temp, target)
+        with _locked(target):
+            _check_unchanged(target, expected, path)
+            os.replace(temp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
     _fsync_folder(target.parent)
+
+
+@contextlib.contextmanager
+def _locked(target: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the file as it is now, so that of two writers racing for it
+    the second finds the first's content and refuses instead of overwriting it."""
+    try:
+        handle = open(target, "rb")  # noqa: SIM115 - held open across the yield
+    except OSError:
+        yield
+        return
+    with handle:
+        if fcntl is not None:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        yield
 
 
 def _check_unchanged(target: Path, expected: bytes, shown: Path) -> None:
