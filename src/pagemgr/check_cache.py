@@ -24,6 +24,7 @@ from pagemgr.site import Site, SiteFile
 from pagemgr.site_index import DataFacts, DocRecord
 
 FORMAT = 3
+SMALL_CHANGE = 20  # below this many re-read files (and 2% of the site) the cache is not rewritten
 StatKey = tuple[int, int, int]
 
 
@@ -86,6 +87,7 @@ class CheckCache:
         self.fingerprint = print_
         self.entries: dict[str, tuple[StatKey, CachedReport]] = {}
         self.dirty = False
+        self.fresh = 0  # entries stored by this run
         if path is not None:
             self.entries = _load(path, print_)
 
@@ -104,6 +106,7 @@ class CheckCache:
             return
         self.entries[item.rel] = (key, report)
         self.dirty = True
+        self.fresh += 1
 
     def forget_missing(self, present: set[str]) -> None:
         gone = [rel for rel in self.entries if rel not in present]
@@ -111,8 +114,16 @@ class CheckCache:
             del self.entries[rel]
         self.dirty = self.dirty or bool(gone)
 
+    def worth_saving(self) -> bool:
+        """Rewriting the whole cache for a handful of re-read files costs more than reading
+        them again next time; a run that read many (or lost entries) saves."""
+        if not self.dirty:
+            return False
+        return (self.fresh == 0 or self.fresh >= SMALL_CHANGE
+                or self.fresh * 50 >= len(self.entries))
+
     def save(self) -> None:
-        if self.path is None or not self.dirty:
+        if self.path is None or not self.worth_saving():
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
