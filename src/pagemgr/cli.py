@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from pagemgr import __version__
 from pagemgr.error_handler import error_boundary
 from pagemgr.reporters import FORMAT_NAMES
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 SITE_OPTION = click.option(
     "--site",
@@ -122,6 +126,25 @@ DRY_RUN_OPTION = click.option("--dry-run", is_flag=True, help="Print a unified d
 FORCE_OPTION = click.option("--force", is_flag=True, help="Write even if the edit adds an error.")
 
 
+def _stacked(*decorators: Callable[[F], F]) -> Callable[[F], F]:
+    def apply(function: F) -> F:
+        for decorator in reversed(decorators):
+            function = decorator(function)
+        return function
+
+    return apply
+
+
+FILE_AND_PATH = _stacked(
+    click.argument("file", type=click.Path(path_type=Path)), click.argument("path")
+)
+VALUE_EDIT = _stacked(
+    FILE_AND_PATH, click.argument("value", required=False), TYPE_OPTION, DRY_RUN_OPTION,
+    FORCE_OPTION, SITE_OPTION,
+)
+REMOVAL_EDIT = _stacked(FILE_AND_PATH, DRY_RUN_OPTION, FORCE_OPTION, SITE_OPTION)
+
+
 @main.command()
 @click.argument("file", type=click.Path(path_type=Path))
 @click.argument("path")
@@ -147,13 +170,7 @@ def get(file: Path, path: str, output_format: str, site_path: Path | None) -> No
 
 
 @main.command(name="set")
-@click.argument("file", type=click.Path(path_type=Path))
-@click.argument("path")
-@click.argument("value", required=False)
-@TYPE_OPTION
-@DRY_RUN_OPTION
-@FORCE_OPTION
-@SITE_OPTION
+@VALUE_EDIT
 def set_command(
     file: Path,
     path: str,
@@ -178,11 +195,7 @@ def set_command(
 
 
 @main.command()
-@click.argument("file", type=click.Path(path_type=Path))
-@click.argument("path")
-@DRY_RUN_OPTION
-@FORCE_OPTION
-@SITE_OPTION
+@REMOVAL_EDIT
 def unset(file: Path, path: str, dry_run: bool, force: bool, site_path: Path | None) -> None:
     """Remove the key at PATH with exactly its own lines."""
     from pagemgr.commands.unset import unset as run
@@ -192,13 +205,7 @@ def unset(file: Path, path: str, dry_run: bool, force: bool, site_path: Path | N
 
 
 @main.command()
-@click.argument("file", type=click.Path(path_type=Path))
-@click.argument("path")
-@click.argument("value", required=False)
-@TYPE_OPTION
-@DRY_RUN_OPTION
-@FORCE_OPTION
-@SITE_OPTION
+@VALUE_EDIT
 def append(
     file: Path,
     path: str,
@@ -221,11 +228,7 @@ def append(
 
 
 @main.command()
-@click.argument("file", type=click.Path(path_type=Path))
-@click.argument("path")
-@DRY_RUN_OPTION
-@FORCE_OPTION
-@SITE_OPTION
+@REMOVAL_EDIT
 def remove(file: Path, path: str, dry_run: bool, force: bool, site_path: Path | None) -> None:
     """Remove the list item (or key) at PATH, e.g. main[-1]."""
     from pagemgr.commands.remove import remove as run

@@ -296,6 +296,30 @@ Expectation = Callable[[Any], bool]
 EditFactory = Callable[[Target], tuple[Operation, Expectation | None]]
 
 
+def value_edit(
+    file: Path,
+    parts: EditPath,
+    value: str | None,
+    type_name: str,
+    operation: Literal["set_value", "append"],
+    expectation: Callable[[EditPath, Any], Expectation],
+    what: str,
+    *,
+    dry_run: bool,
+    force: bool,
+    site_path: Path | None,
+) -> int:
+    """The body of set and append: VALUE typed, then `operation` of the file's editor."""
+    typed = parse_value(value, type_name)
+
+    def build(target: Target) -> tuple[Operation, Expectation]:
+        new = value_for(target, typed)
+        operate = getattr(module_for(target), operation)
+        return (lambda text: str(operate(text, parts, new))), expectation(parts, new)
+
+    return run_edit(file, site_path, what, build, dry_run=dry_run, force=force)
+
+
 def required_path(path: str) -> EditPath:
     """PATH for an edit that needs a key or item: '.' (the whole file) is refused."""
     parts = editpath.parse_path(path)

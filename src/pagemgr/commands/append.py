@@ -6,16 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from pagemgr import editpath, render
-from pagemgr.editing import (
-    Expectation,
-    Operation,
-    Target,
-    module_for,
-    parse_value,
-    plain_json,
-    run_edit,
-    value_for,
-)
+from pagemgr.editing import Expectation, plain_json, value_edit
 from pagemgr.editpath import format_path, parse_path
 from pagemgr.errors import PagemgrError
 
@@ -30,15 +21,10 @@ def append(
     site_path: Path | None = None,
 ) -> int:
     parts = parse_path(path)
-    typed = parse_value(value, type_name)
-
-    def build(target: Target) -> tuple[Operation, Expectation]:
-        new = value_for(target, typed)
-        module = module_for(target)
-        return (lambda text: str(module.append(text, parts, new))), _appended(parts, new)
-
-    what = f"appended to {format_path(parts)}"
-    return run_edit(file, site_path, what, build, dry_run=dry_run, force=force)
+    return value_edit(
+        file, parts, value, type_name, "append", _appended, f"appended to {format_path(parts)}",
+        dry_run=dry_run, force=force, site_path=site_path,
+    )
 
 
 def _appended(parts: editpath.EditPath, value: Any) -> Expectation:

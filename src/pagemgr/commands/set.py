@@ -4,17 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pagemgr.editing import (
-    Expectation,
-    Operation,
-    Target,
-    holds,
-    module_for,
-    parse_value,
-    required_path,
-    run_edit,
-    value_for,
-)
+from pagemgr.editing import holds, required_path, value_edit
 from pagemgr.editpath import format_path
 
 
@@ -28,12 +18,7 @@ def set_value(
     site_path: Path | None = None,
 ) -> int:
     parts = required_path(path)
-    typed = parse_value(value, type_name)
-
-    def build(target: Target) -> tuple[Operation, Expectation]:
-        new = value_for(target, typed)
-        module = module_for(target)
-        return (lambda text: str(module.set_value(text, parts, new))), holds(parts, new)
-
-    what = f"set {format_path(parts)}"
-    return run_edit(file, site_path, what, build, dry_run=dry_run, force=force)
+    return value_edit(
+        file, parts, value, type_name, "set_value", holds, f"set {format_path(parts)}",
+        dry_run=dry_run, force=force, site_path=site_path,
+    )
