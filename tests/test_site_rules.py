@@ -136,7 +136,28 @@ def test_unknown_placeholder_is_reported_not_crashed(tmp_path: Path) -> None:
         "---\ntitle: X\ncollection: publications\ncategory: manuscripts\ndate: 2021-01-01\n"
         "venue: J\npermalink: /:nosuch/x/\n---\n"
     )
-    assert run_cli("check", "--site", site).exit_code == 0
+    result = run_cli("check", "--site", site, "--format", "json")
+    assert result.exit_code == 1
+    assert [(f["rule"], f["path"], f["line"]) for f in result.json()["findings"]] == [
+        ("bad-permalink", "_publications/2021-x.md", 7)
+    ]
+
+
+def test_unknown_placeholder_in_a_collection_pattern_is_reported_once(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    config = site / "_config.yml"
+    config.write_text(config.read_text().replace(
+        "  talks:\n    output: true\n    permalink: /:collection/:path/\n",
+        "  talks:\n    output: true\n    permalink: /:collection/:nosuch/\n",
+    ))
+    (site / "_talks").mkdir()
+    for day in (1, 2):
+        (site / "_talks" / f"2021-01-0{day}-t.md").write_text(
+            f'---\ntitle: "T{day}"\ndate: 2021-01-0{day}\n---\n'
+        )
+    result = run_cli("check", "--site", site, "--format", "json")
+    found = [(f["rule"], f["path"]) for f in result.json()["findings"]]
+    assert found == [("bad-permalink", "_config.yml")]
 
 
 def test_unquoted_off_in_the_severity_block_means_off(tmp_path: Path) -> None:

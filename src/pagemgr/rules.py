@@ -46,6 +46,8 @@ _RULES = (
     Rule("permalink-drift", "warning", "a permalink that does not follow its file name, unlike "
          "its neighbours (copy-paste)"),
     Rule("collection-mismatch", "warning", "collection: names another collection than the folder"),
+    Rule("bad-permalink", "error", "a permalink placeholder Jekyll does not know; the build "
+         "stops"),
     Rule("post-filename", "error", "a post not named YYYY-MM-DD-slug; Jekyll ignores it"),
     Rule("undeclared-collection", "error", "an _folder of documents that is not a collection"),
     Rule("no-front-matter", "error", "a collection document without front matter is not rendered"),

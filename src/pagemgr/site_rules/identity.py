@@ -12,7 +12,7 @@ from pagemgr.dates import filename_date
 from pagemgr.findings import Finding
 from pagemgr.site import SPECIAL_DIRS
 from pagemgr.site_index import DocRecord, post_date
-from pagemgr.site_rules.context import Context, finding
+from pagemgr.site_rules.context import Context, config_finding, finding
 
 # Labels of academicpages' collections, for "did you mean" on a misspelt folder.
 KNOWN_LABELS = ("publications", "talks", "teaching", "portfolio", "posts", "drafts", "pages")
@@ -27,12 +27,41 @@ def check(context: Context) -> Iterator[Finding]:
             continue
         yield from _date(record)
         yield from _collection_key(context, record)
+    yield from _bad_permalinks(context)
     for label, records in by_collection.items():
         if label == "posts":
             yield from _post_names(records)
         if label not in ("pages", "drafts"):
             yield from _permalink_drift(context, records)
     yield from _undeclared(context)
+
+
+def _bad_permalinks(context: Context) -> Iterator[Finding]:
+    """A placeholder Jekyll does not know stops the build: in a document's own permalink, or
+    once for the collection whose `permalink:` pattern in _config.yml names it."""
+    blamed: set[str] = set()
+    for record in context.index.docs:
+        if record.url_error is None:
+            continue
+        if "permalink" in record.positions:
+            if context.wants(record.rel):
+                yield finding(record.rel, record.at("permalink"), "bad-permalink",
+                              f"{record.url_error}; the build stops", _PLACEHOLDER_HINT)
+        elif record.collection not in blamed:
+            blamed.add(record.collection)
+            key = "permalink" if record.collection == "posts" else None
+            path = ["permalink"] if key else ["collections", record.collection, "permalink"]
+            yield config_finding(
+                context, path, "bad-permalink",
+                f"{record.url_error} (the pattern of _{record.collection}, used by "
+                f"{record.rel} and others); the build stops", _PLACEHOLDER_HINT,
+            )
+
+
+_PLACEHOLDER_HINT = (
+    "use Jekyll's placeholders: :collection, :path, :name, :title, :slug, :categories, :year, "
+    ":month, :day, :output_ext (or write the URL out)"
+)
 
 
 def _date(record: DocRecord) -> Iterator[Finding]:
