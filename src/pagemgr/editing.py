@@ -253,8 +253,7 @@ def _refuse_new_errors(before: Target, after: Target) -> None:
     """Refuse an edit that adds an error anywhere in the site; say which warnings it adds."""
     if before.site is None or before.item is None or before.item.kind == "static":
         return
-    old = _site_findings(before.site, before.item, None)
-    new = _site_findings(before.site, before.item, after.text)
+    old, new = _site_findings(before.site, before.item, after.text)
     seen = Counter((f.path, f.rule, f.message) for f in old)
     added: list[Finding] = []
     for finding in new:
@@ -279,14 +278,18 @@ def _refuse_new_errors(before: Target, after: Target) -> None:
         )
 
 
-def _site_findings(site: Site, item: SiteFile, text: str | None) -> list[Finding]:
-    """Every finding of the whole site, with `text` standing in for `item` when given."""
-    from pagemgr.pipeline import run_checks
+def _site_findings(site: Site, item: SiteFile, text: str) -> tuple[list[Finding], list[Finding]]:
+    """Every finding of the whole site before, and with `text` standing in for `item`."""
+    from pagemgr.pipeline import check_edit, run_checks
 
-    if text is not None and item.kind == "config":
-        site = load_site(site.root, config_text=text)
-    overlay = {} if text is None else {item.rel: text}
-    return run_checks(site, site.files(), complete=True, overlay=overlay).findings
+    if item.kind != "config":
+        return check_edit(site, item, text)
+    edited_site = load_site(site.root, config_text=text)  # another config: another site
+    return (
+        run_checks(site, site.files(), complete=True).findings,
+        run_checks(edited_site, edited_site.files(), complete=True,
+                   overlay={item.rel: text}).findings,
+    )
 
 
 # --- commands ------------------------------------------------------------------------------------

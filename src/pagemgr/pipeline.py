@@ -12,7 +12,7 @@ from pathlib import Path
 from pagemgr import check_cache, parallel, site_rules
 from pagemgr import settings as settings_module
 from pagemgr.checker import Checker
-from pagemgr.findings import CheckResult
+from pagemgr.findings import CheckResult, Finding
 from pagemgr.schemas import SchemaSet
 from pagemgr.settings import Settings
 from pagemgr.site import Site, SiteFile
@@ -80,6 +80,42 @@ def run_checks(
         result.findings.extend(f for f in cross if complete or f.path in chosen)
     result.findings = settings.apply(result.findings, index.suppressions)
     return result
+
+
+def check_edit(site: Site, item: SiteFile, text: str) -> tuple[list[Finding], list[Finding]]:
+    """Every finding of the site before and after `item` takes `text`, in one pass over it:
+    each other file is read (or taken from the cache) once and serves both sides."""
+    settings = settings_module.load(site)
+    schemas = schema_set(site)
+    cache = open_cache(site, schemas, True)
+    edited = parallel.report_of(Checker(site, schemas, {item.rel: text}), item)
+    sides = (_Side(site), _Side(site))
+    for each, report in _reports(Checker(site, schemas), cache, site.files(), {}, 0):
+        for side, version in zip(sides, (report, edited if each.rel == item.rel else report),
+                                 strict=True):
+            side.add(each, version)
+    cache.save()
+    before, after = (side.findings(schemas, settings) for side in sides)
+    return before, after
+
+
+class _Side:
+    """The site index and per-file findings of one version of the site."""
+
+    def __init__(self, site: Site) -> None:
+        self.index = SiteIndex(site)
+        self.found: list[Finding] = []
+
+    def add(self, item: SiteFile, report: check_cache.CachedReport | None) -> None:
+        if report is None:
+            self.index.add_static(item)
+            return
+        self.index.add(item, report.record, report.suppressed, report.facts)
+        self.found.extend(report.findings)
+
+    def findings(self, schemas: SchemaSet, settings: Settings) -> list[Finding]:
+        everything = [*self.found, *site_rules.run(self.index, schemas)]
+        return settings.apply(everything, self.index.suppressions)
 
 
 _BATCH = 2000
