@@ -248,26 +248,43 @@ def _strings(value: Any) -> list[str]:
 
 def _walk(site: Site, root: Path) -> Iterator[SiteFile]:
     folders = {c.folder: c.label for c in site.collections.values()}
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        here = Path(dirpath)
-        rel_dir = "" if here == root else here.relative_to(root).as_posix()
-        kept = []
-        for name in sorted(dirnames):
-            rel = f"{rel_dir}/{name}" if rel_dir else name
-            if (here / name).is_symlink():
-                if _points_outside(root, here / name):
-                    yield SiteFile(here / name, rel, "outside-link")
-                continue
-            if not _excluded(site, rel, name) and _wanted_folder(site, rel, name, folders):
-                kept.append(name)
-        dirnames[:] = kept
-        for name in sorted(filenames):
-            rel = f"{rel_dir}/{name}" if rel_dir else name
-            if _excluded(site, rel, name):
-                continue
-            item = _classify(site, here / name, rel, folders)
-            if item is not None:
-                yield item
+    yield from _walk_folder(site, root, folders, str(root), "")
+
+
+def _walk_folder(
+    site: Site, root: Path, folders: dict[str, str], here: str, rel_dir: str
+) -> Iterator[SiteFile]:
+    """Top-down like os.walk, but from scandir entries: no extra system call per file."""
+    try:
+        with os.scandir(here) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError:
+        return
+    subfolders: list[tuple[str, str]] = []
+    files: list[tuple[os.DirEntry[str], str]] = []
+    for entry in entries:
+        rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+        try:
+            is_folder = entry.is_dir()
+        except OSError:
+            is_folder = False
+        if not is_folder:
+            files.append((entry, rel))
+        elif entry.is_symlink():
+            if _points_outside(root, Path(entry.path)):
+                yield SiteFile(Path(entry.path), rel, "outside-link")
+        elif not _excluded(site, rel, entry.name) and _wanted_folder(
+            site, rel, entry.name, folders
+        ):
+            subfolders.append((entry.path, rel))
+    for entry, rel in files:
+        if _excluded(site, rel, entry.name):
+            continue
+        item = _classify(site, Path(entry.path), rel, folders, entry.is_symlink())
+        if item is not None:
+            yield item
+    for path, rel in subfolders:
+        yield from _walk_folder(site, root, folders, path, rel)
 
 
 def _points_outside(root: Path, path: Path) -> bool:
@@ -281,8 +298,10 @@ def _points_outside(root: Path, path: Path) -> bool:
     return False
 
 
-def _classify(site: Site, path: Path, rel: str, folders: dict[str, str]) -> SiteFile | None:
-    if path.is_symlink() and _points_outside(site.root, path):
+def _classify(
+    site: Site, path: Path, rel: str, folders: dict[str, str], is_link: bool | None = None
+) -> SiteFile | None:
+    if (path.is_symlink() if is_link is None else is_link) and _points_outside(site.root, path):
         return SiteFile(path, rel, "outside-link")
     if rel == CONFIG_NAME:
         return SiteFile(path, rel, "config")
