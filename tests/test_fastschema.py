@@ -82,3 +82,17 @@ def test_agrees_on_every_real_file() -> None:
             assert predicate(data) == validator.is_valid(data), (path.name, file)
             checked += 1
     assert checked > 500
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["2021-05-01", "14/10/2022", "2009-13-45", "", "https://x.org/a b", "/files/p.pdf",
+     "not a uri \\\\", "a@b", 3, None, "2021-02-30"],
+)
+@pytest.mark.parametrize(
+    "name", ["jekyll-date", "uri-reference", "iso8601", "email", "date", "uri", "uuid"]
+)
+def test_native_format_answers_match_jsonschema(name: str, value: object) -> None:
+    from pagemgr.schemas import conforms
+
+    assert conforms(value, name) == _format_checker().conforms(value, name)

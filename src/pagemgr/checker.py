@@ -263,19 +263,16 @@ class _FileCheck:
     def validate(self, data: Any) -> None:
         schemas = self.checker.schemas
         key = self.item.schema_key
-        validator = schemas.validator_for(key)
-        if validator is not None:
-            self.report.data = data
-            schema = schemas.schema_for(key) or {}
+        self.report.data = data
+        schema = schemas.schema_for(key)
+        if schema is not None:
             seen: set[tuple[Any, ...]] = set()
             valid = schemas.predicate_for(key)
             if valid is None or not valid(data):
-                for error in validator.iter_errors(data):
+                for error in schemas.validator_for(key).iter_errors(data):
                     self.schema_error(schema, error, seen)
             for path, unknown in schema_walk.unknown_keys(schema, data):
                 self.unknown_key(schema, path, unknown)
-        else:
-            self.report.data = data
         if self.item.collection == "publications" and isinstance(data, dict):
             self.check_category(data)
 

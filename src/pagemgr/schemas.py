@@ -96,8 +96,40 @@ def _validator(path: Path) -> Any:
 def _predicate(path: Path) -> Callable[[Any], bool] | None:
     from pagemgr.fastschema import compile_predicate
 
-    _validator(path)
-    return compile_predicate(_load_schema(path), _format_checker().conforms)
+    if not path.is_relative_to(bundled_dir()):
+        _validator(path)  # a site's own schema is checked before it is trusted
+    return compile_predicate(_load_schema(path), conforms)
+
+
+# Every format jsonschema's checker may know (some only with optional packages installed).
+_JSONSCHEMA_FORMATS = frozenset({
+    "color", "date", "date-time", "duration", "email", "hostname", "idn-email", "idn-hostname",
+    "ipv4", "ipv6", "iri", "iri-reference", "json-pointer", "regex", "relative-json-pointer",
+    "time", "uri", "uri-reference", "uri-template", "uuid",
+})
+_URI_FORMATS = frozenset({"uri", "uri-reference", "iri", "iri-reference"})
+
+
+def conforms(value: Any, format_name: str) -> bool:
+    """The answer of jsonschema's format checker, without importing jsonschema where the
+    answer is known: `jekyll-date` is pagemgr's, an unknown format passes, and URI formats are
+    checked only when one of the optional URI libraries is installed."""
+    if format_name == "jekyll-date":
+        from pagemgr.dates import is_jekyll_date
+
+        return is_jekyll_date(value)
+    if format_name not in _JSONSCHEMA_FORMATS:
+        return True
+    if format_name in _URI_FORMATS and not _uri_checks_installed():
+        return True
+    return bool(_format_checker().conforms(value, format_name))
+
+
+@cache
+def _uri_checks_installed() -> bool:
+    from importlib.util import find_spec
+
+    return any(find_spec(name) is not None for name in ("rfc3987", "rfc3986_validator"))
 
 
 @cache
