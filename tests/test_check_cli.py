@@ -176,3 +176,15 @@ def test_a_reader_that_goes_away_is_not_an_internal_error(tmp_path: Path) -> Non
     )
     assert done.returncode == 141
     assert "internal error" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_site_wide_findings_quote_their_line_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    lines = run_cli("check").stdout.splitlines()
+    at = lines.index(
+        "_pages/about.md:14:9: warning: link to 2598536686@qq.com leads to /2598536686@qq.com, "
+        "which this site does not have (a 404) [broken-link]"
+    )
+    assert lines[at + 1].startswith("  14 | [Email](2598536686@qq.com)")
+    assert lines[at + 2] == "     |         ^"
+    assert lines[at + 3] == "  hint: write [text](mailto:2598536686@qq.com) for an e-mail address"

@@ -5,6 +5,7 @@ Shared by `check`, the editing commands' validation gate and `publish`; it never
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -57,8 +58,10 @@ def run_checks(
     checker = Checker(site, schemas, overlay)
     selected = list(items)
     chosen = {item.rel for item in selected}
-    everything: Iterable[SiteFile] = selected if complete else itertools.chain(
-        selected, (item for item in site.files() if item.rel not in chosen)
+    everything: Iterable[SiteFile] = (
+        selected
+        if complete
+        else itertools.chain(selected, (item for item in site.files() if item.rel not in chosen))
     )
     index = SiteIndex(site)
     result = CheckResult(root=site.root)
@@ -77,9 +80,29 @@ def run_checks(
         cache.save()
     if site_wide:
         cross = site_rules.run(index, schemas, None if complete else frozenset(chosen))
-        result.findings.extend(f for f in cross if complete or f.path in chosen)
+        result.findings.extend(
+            with_sources(site, [f for f in cross if complete or f.path in chosen])
+        )
     result.findings = settings.apply(result.findings, index.suppressions)
     return result
+
+
+def with_sources(site: Site, findings: list[Finding]) -> list[Finding]:
+    """Site-wide findings come from the index, not the text: give each the line it points at,
+    reading only the files that have one."""
+    lines: dict[str, list[str]] = {}
+    out = []
+    for finding in findings:
+        if finding.path not in lines:
+            try:
+                text = (site.root / finding.path).read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                text = ""
+            lines[finding.path] = text.removeprefix("\ufeff").splitlines()
+        source = lines[finding.path]
+        line = source[finding.line - 1] if 0 < finding.line <= len(source) else ""
+        out.append(dataclasses.replace(finding, source=line[:400]))
+    return out
 
 
 def check_edit(site: Site, item: SiteFile, text: str) -> tuple[list[Finding], list[Finding]]:
@@ -91,8 +114,9 @@ def check_edit(site: Site, item: SiteFile, text: str) -> tuple[list[Finding], li
     edited = parallel.report_of(Checker(site, schemas, {item.rel: text}), item)
     sides = (_Side(site), _Side(site))
     for each, report in _reports(Checker(site, schemas), cache, site.files(), {}, 0):
-        for side, version in zip(sides, (report, edited if each.rel == item.rel else report),
-                                 strict=True):
+        for side, version in zip(
+            sides, (report, edited if each.rel == item.rel else report), strict=True
+        ):
             side.add(each, version)
     cache.save()
     before, after = (side.findings(schemas, settings) for side in sides)
