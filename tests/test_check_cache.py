@@ -132,3 +132,44 @@ def test_hook_ignores_files_outside_the_site(site: Path, tmp_path: Path) -> None
     readme.write_text("# not part of the site\n")
     result = run_cli("check", "--site", site, "--hook", readme)
     assert result.exit_code == 0 and result.stdout == ""
+
+
+def _age_folders(site: Path, seconds: int = 3600) -> None:
+    """Give every folder an old mtime, as on a site nobody touched for a while."""
+    old = os.stat(site).st_mtime_ns - seconds * 1_000_000_000
+    for folder in [site, *(p for p in site.rglob("*") if p.is_dir())]:
+        os.utime(folder, ns=(old, old))
+
+
+def test_unchanged_folders_are_not_listed_again_but_new_files_are_seen(site: Path) -> None:
+    _age_folders(site)
+    assert findings(site) == []
+    assert findings(site) == []  # from the folder listings the first run kept
+    copy = site / "_publications" / "2021-copy.md"
+    copy.write_text(COLLIDING)  # the folder's mtime moves: it is listed again
+    assert ("_publications/2021-copy.md", "output-collision", 4) in findings(site)
+    _age_folders(site)
+    findings(site)
+    copy.unlink()
+    assert findings(site) == []
+
+
+def test_a_file_edited_in_an_unchanged_folder_is_read_again(site: Path) -> None:
+    _age_folders(site)
+    paper = site / "_publications" / "2020-01-01-paper.md"
+    assert findings(site) == []
+    paper.write_text(paper.read_text().replace("venue: 'Journal 1'\n", ""))
+    assert findings(site) == [("_publications/2020-01-01-paper.md", "missing-key", 1)]
+
+
+def test_a_folder_listed_in_the_same_tick_it_changed_is_listed_again(site: Path) -> None:
+    """A listing taken right after a change may miss a second change with the same mtime:
+    such a listing is not trusted next time, even when the mtime still matches."""
+    folder = site / "_publications"
+    os.utime(folder)  # changed just now
+    now = os.stat(folder).st_mtime_ns
+    assert findings(site) == []
+    copy = folder / "2021-copy.md"
+    copy.write_text(COLLIDING)
+    os.utime(folder, ns=(now, now))  # the same timestamp tick as the listing the run kept
+    assert ("_publications/2021-copy.md", "output-collision", 4) in findings(site)

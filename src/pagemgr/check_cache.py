@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,10 +19,10 @@ from typing import Any
 
 from pagemgr import __version__
 from pagemgr.findings import Finding
-from pagemgr.site import Site, SiteFile
+from pagemgr.site import FolderScan, Site, SiteFile
 from pagemgr.site_index import DataFacts, DocRecord
 
-FORMAT = 3
+FORMAT = 4
 SMALL_CHANGE = 20  # below this many re-read files (and 2% of the site) the cache is not rewritten
 StatKey = tuple[int, int, int]
 
@@ -39,9 +38,9 @@ class CachedReport:
         return (CachedReport, (self.findings, self.record, self.suppressed, self.facts))
 
 
-def stat_key(path: Path) -> StatKey | None:
+def stat_key(path: str | Path) -> StatKey | None:
     try:
-        stat = path.stat()
+        stat = os.stat(path)
     except OSError:
         return None
     return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
@@ -86,10 +85,23 @@ class CheckCache:
         self.path = path
         self.fingerprint = print_
         self.entries: dict[str, tuple[StatKey, CachedReport]] = {}
+        self.folder_scans: dict[str, FolderScan] = {}
         self.dirty = False
+        self.listing_changed = False
         self.fresh = 0  # entries stored by this run
         if path is not None:
-            self.entries = _load(path, print_)
+            self.entries, self.folder_scans = _load(path, print_)
+
+    def attach(self, site: Site) -> None:
+        """Let the site's walk skip the folders that have not changed since the last run."""
+        if self.path is not None:
+            site.folder_scans = self.folder_scans
+            site.folders_changed = False
+
+    def detach(self, site: Site) -> None:
+        if self.path is not None and site.folder_scans is not None and site.folders_changed:
+            self.folder_scans = site.folder_scans
+            self.dirty = self.listing_changed = True
 
     @classmethod
     def disabled(cls) -> CheckCache:
@@ -102,7 +114,7 @@ class CheckCache:
         return entry[1] if entry is not None and entry[0] == key else None
 
     def store(self, item: SiteFile, key: StatKey | None, report: CachedReport) -> None:
-        if self.path is None or key is None or stat_key(item.path) != key:
+        if self.path is None or key is None or stat_key(item.location) != key:
             return
         self.entries[item.rel] = (key, report)
         self.dirty = True
@@ -119,29 +131,35 @@ class CheckCache:
         them again next time; a run that read many (or lost entries) saves."""
         if not self.dirty:
             return False
-        return (self.fresh == 0 or self.fresh >= SMALL_CHANGE
+        return (self.fresh == 0 or self.listing_changed or self.fresh >= SMALL_CHANGE
                 or self.fresh * 50 >= len(self.entries))
 
     def save(self) -> None:
         if self.path is None or not self.worth_saving():
             return
         try:
+            import tempfile
+
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, temporary = tempfile.mkstemp(prefix=".check-", dir=self.path.parent)
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump((FORMAT, self.fingerprint, self.entries), handle,
+                pickle.dump((FORMAT, self.fingerprint, self.entries, self.folder_scans), handle,
                             protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temporary, self.path)
         except OSError:
             return
 
 
-def _load(path: Path, print_: str) -> dict[str, tuple[StatKey, CachedReport]]:
+Entries = dict[str, tuple[StatKey, CachedReport]]
+
+
+def _load(path: Path, print_: str) -> tuple[Entries, dict[str, FolderScan]]:
     try:
         with open(path, "rb") as handle:
-            version, stored_print, entries = pickle.load(handle)
+            version, stored_print, entries, scans = pickle.load(handle)
     except Exception:  # a missing, partial or foreign cache is rebuilt, whatever is wrong with it
-        return {}
-    if version != FORMAT or stored_print != print_ or not isinstance(entries, dict):
-        return {}
-    return entries
+        return {}, {}
+    if (version != FORMAT or stored_print != print_ or not isinstance(entries, dict)
+            or not isinstance(scans, dict)):
+        return {}, {}
+    return entries, scans

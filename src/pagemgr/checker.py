@@ -5,6 +5,7 @@ The checker never prints and never decides an exit code; it returns findings as 
 
 from __future__ import annotations
 
+import os
 import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -76,7 +77,7 @@ class Checker:
         if item.kind == "config" and self.site.config_text is not None:
             return self.site.config_text
         try:
-            if not stat.S_ISREG(item.path.stat().st_mode):
+            if not stat.S_ISREG(os.stat(item.location).st_mode):
                 report.findings.append(
                     _finding(
                         item,
@@ -89,7 +90,8 @@ class Checker:
                     )
                 )
                 return None
-            raw = item.path.read_bytes()
+            with open(item.location, "rb") as handle:
+                raw = handle.read()
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
             report.findings.append(

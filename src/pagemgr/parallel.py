@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
-from multiprocessing.pool import Pool
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from pagemgr.check_cache import CachedReport
 from pagemgr.checker import Checker
 from pagemgr.site import SiteFile
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import Pool
 
 # Below this many files to read, starting workers costs more than it saves.
 MIN_FILES_PER_WORKER = 400
@@ -57,7 +59,11 @@ class Workers:
         if self.pool is not None:
             return self.pool
         workers = self.jobs if self.jobs > 0 else min(cores(), files // MIN_FILES_PER_WORKER)
-        if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        if workers <= 1:
+            return None
+        import multiprocessing  # only a run that reads many files pays for it
+
+        if "fork" not in multiprocessing.get_all_start_methods():
             return None
         global _worker_checker
         _worker_checker = self.checker

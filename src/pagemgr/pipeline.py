@@ -55,6 +55,7 @@ def run_checks(
     overlay = overlay or {}
     schemas = schema_set(site)
     cache = open_cache(site, schemas, use_cache)
+    cache.attach(site)
     checker = Checker(site, schemas, overlay)
     selected = list(items)
     chosen = {item.rel for item in selected}
@@ -77,6 +78,7 @@ def run_checks(
             result.findings.extend(report.findings)
     if not overlay:
         cache.forget_missing(present)
+        cache.detach(site)
         cache.save()
     if site_wide:
         cross = site_rules.run(index, schemas, None if complete else frozenset(chosen))
@@ -111,6 +113,7 @@ def check_edit(site: Site, item: SiteFile, text: str) -> tuple[list[Finding], li
     settings = settings_module.load(site)
     schemas = schema_set(site)
     cache = open_cache(site, schemas, True)
+    cache.attach(site)
     edited = parallel.report_of(Checker(site, schemas, {item.rel: text}), item)
     sides = (_Side(site), _Side(site))
     for each, report in _reports(Checker(site, schemas), cache, site.files(), {}, 0):
@@ -118,6 +121,7 @@ def check_edit(site: Site, item: SiteFile, text: str) -> tuple[list[Finding], li
             sides, (report, edited if each.rel == item.rel else report), strict=True
         ):
             side.add(each, version)
+    cache.detach(site)
     cache.save()
     before, after = (side.findings(schemas, settings) for side in sides)
     return before, after
@@ -171,8 +175,8 @@ def _batch_reports(
     for item in batch:
         if item.kind == "static":
             continue
-        overlaid = item.rel in overlay
-        key = None if overlaid or item.kind == "outside-link" else check_cache.stat_key(item.path)
+        skip = item.rel in overlay or item.kind == "outside-link"
+        key = None if skip else check_cache.stat_key(item.location)
         cached = cache.lookup(item, key)
         if cached is not None:
             found[item.rel] = cached

@@ -5,11 +5,12 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pagemgr import yamlio
 from pagemgr.errors import SiteNotFoundError, UsageError
@@ -42,12 +43,15 @@ class Collection:
     permalink: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class SiteFile:
-    path: Path
+class SiteFile(NamedTuple):
+    location: str  # where the file is, as the operating system takes it
     rel: str  # posix path relative to the site root
     kind: FileKind
     collection: str | None = None  # "posts", "drafts", "pages" or a collection label
+
+    @property
+    def path(self) -> Path:
+        return Path(self.location)
 
     @property
     def schema_key(self) -> str | None:
@@ -68,6 +72,10 @@ class Site:
     config_loaded: yamlio.Loaded | None = None
     config_error: yamlio.YamlSyntaxError | None = None
     collections: dict[str, Collection] = field(default_factory=dict)
+    # What each folder held at the last walk (from the check cache): unchanged folders are not
+    # read again. None: always read.
+    folder_scans: dict[str, FolderScan] | None = None
+    folders_changed: bool = False
 
     @property
     def document_extensions(self) -> frozenset[str]:
@@ -246,20 +254,71 @@ def _strings(value: Any) -> list[str]:
     return [str(item) for item in value] if isinstance(value, list) else []
 
 
+class FolderScan(NamedTuple):
+    """What one folder held when it was read: its own site files, in walk order, and the
+    subfolders to descend into. Valid while the folder's mtime is unchanged."""
+
+    mtime: int  # st_mtime_ns when read; -1 when too recent to trust
+    items: tuple[SiteFile, ...]
+    subfolders: tuple[tuple[str, str], ...]  # (location, rel) of each
+
+
+# A folder changed within this long before it was read may change again within the same
+# timestamp tick: its scan is not trusted by the next run.
+_RACY_NS = 2_000_000_000
+
+
 def _walk(site: Site, root: Path) -> Iterator[SiteFile]:
     folders = {c.folder: c.label for c in site.collections.values()}
-    yield from _walk_folder(site, root, folders, str(root), "")
+    seen: dict[str, FolderScan] = {}
+    yield from _walk_folder(site, root, folders, str(root), "", seen)
+    if site.folder_scans is not None:
+        site.folders_changed = site.folders_changed or seen.keys() != site.folder_scans.keys()
+        site.folder_scans = seen
 
 
 def _walk_folder(
-    site: Site, root: Path, folders: dict[str, str], here: str, rel_dir: str
+    site: Site, root: Path, folders: dict[str, str], here: str, rel_dir: str,
+    seen: dict[str, FolderScan],
 ) -> Iterator[SiteFile]:
-    """Top-down like os.walk, but from scandir entries: no extra system call per file."""
+    """Top-down like os.walk; a folder whose mtime is what it was last time is not re-read."""
+    scan = _folder_scan(site, root, folders, here, rel_dir)
+    if scan is None:
+        return
+    seen[rel_dir] = scan
+    yield from scan.items
+    for path, rel in scan.subfolders:
+        yield from _walk_folder(site, root, folders, path, rel, seen)
+
+
+def _folder_scan(
+    site: Site, root: Path, folders: dict[str, str], here: str, rel_dir: str
+) -> FolderScan | None:
+    try:
+        mtime = os.stat(here).st_mtime_ns
+    except OSError:
+        return None
+    known = site.folder_scans.get(rel_dir) if site.folder_scans is not None else None
+    if known is not None and known.mtime == mtime:
+        return known
+    scan = _read_folder(site, root, folders, here, rel_dir)
+    if scan is None:
+        return None
+    site.folders_changed = True
+    trusted = time.time_ns() - mtime > _RACY_NS
+    return FolderScan(mtime if trusted else -1, *scan)
+
+
+def _read_folder(
+    site: Site, root: Path, folders: dict[str, str], here: str, rel_dir: str
+) -> tuple[tuple[SiteFile, ...], tuple[tuple[str, str], ...]] | None:
+    """From scandir entries: no extra system call per file."""
     try:
         with os.scandir(here) as listing:
             entries = sorted(listing, key=lambda entry: entry.name)
     except OSError:
-        return
+        return None
+    items: list[SiteFile] = []
     subfolders: list[tuple[str, str]] = []
     files: list[tuple[os.DirEntry[str], str]] = []
     for entry in entries:
@@ -272,7 +331,7 @@ def _walk_folder(
             files.append((entry, rel))
         elif entry.is_symlink():
             if _points_outside(root, Path(entry.path)):
-                yield SiteFile(Path(entry.path), rel, "outside-link")
+                items.append(SiteFile(entry.path, rel, "outside-link"))
         elif not _excluded(site, rel, entry.name) and _wanted_folder(
             site, rel, entry.name, folders
         ):
@@ -280,11 +339,10 @@ def _walk_folder(
     for entry, rel in files:
         if _excluded(site, rel, entry.name):
             continue
-        item = _classify(site, Path(entry.path), rel, folders, entry.is_symlink())
+        item = _classify(site, entry.path, rel, folders, entry.is_symlink())
         if item is not None:
-            yield item
-    for path, rel in subfolders:
-        yield from _walk_folder(site, root, folders, path, rel)
+            items.append(item)
+    return tuple(items), tuple(subfolders)
 
 
 def _points_outside(root: Path, path: Path) -> bool:
@@ -299,9 +357,10 @@ def _points_outside(root: Path, path: Path) -> bool:
 
 
 def _classify(
-    site: Site, path: Path, rel: str, folders: dict[str, str], is_link: bool | None = None
+    site: Site, path: str, rel: str, folders: dict[str, str], is_link: bool | None = None
 ) -> SiteFile | None:
-    if (path.is_symlink() if is_link is None else is_link) and _points_outside(site.root, path):
+    is_link = os.path.islink(path) if is_link is None else is_link
+    if is_link and _points_outside(site.root, Path(path)):
         return SiteFile(path, rel, "outside-link")
     if rel == CONFIG_NAME:
         return SiteFile(path, rel, "config")
@@ -335,4 +394,4 @@ def classify(site: Site, rel: str) -> SiteFile | None:
             return None
     if _excluded(site, rel, parts[-1]):
         return None
-    return _classify(site, site.root / rel, rel, folders)
+    return _classify(site, os.path.join(site.root, rel), rel, folders)

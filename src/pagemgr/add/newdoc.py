@@ -51,7 +51,7 @@ def errors_in(site: Site, rel: str, label: str, text: str) -> list[Finding]:
     with tempfile.TemporaryDirectory(prefix="pagemgr-add-") as folder:
         copy = Path(folder) / Path(rel).name
         copy.write_bytes(text.encode("utf-8"))
-        report = Checker(site, schemas).check(SiteFile(copy, rel, "document", label))
+        report = Checker(site, schemas).check(SiteFile(str(copy), rel, "document", label))
     return [finding for finding in report.findings if finding.severity == "error"]
 
 
