@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks.runner import WORK_DIR, ensure_site
+from benchmarks.runner import WORK_DIR, compile_pagemgr, ensure_site
 
 PAGEMGR = [sys.executable, "-m", "pagemgr"]
 Action = Callable[[int], None]
@@ -79,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(Path(__file__).with_name("OPERATIONS.md")))
     args = parser.parse_args(argv)
     source, _ = ensure_site(args.docs)
+    compile_pagemgr()
     site = WORK_DIR / f"ops-site-{args.docs}"
     if not site.exists():
         shutil.copytree(source, site)

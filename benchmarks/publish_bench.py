@@ -30,6 +30,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from benchmarks.runner import compile_pagemgr
+
 CONFIG = """title: "Benchmark Site"
 name: "Jane Doe"
 url: https://janedoe.github.io
@@ -133,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--files", type=int, default=10_000, help="site files (default 10000)")
     parser.add_argument("--rounds", type=int, default=7, help="rounds (default 7)")
     options = parser.parse_args(argv)
+    compile_pagemgr()
     with tempfile.TemporaryDirectory(prefix="pagemgr-publish-bench-") as tmp:
         base = Path(tmp)
         gitconfig = base / "gitconfig"

@@ -57,9 +57,23 @@ class Series:
         return max(m.max_rss_kib for m in self.runs) / 1024
 
 
+def compile_pagemgr() -> None:
+    """Write pagemgr's bytecode, as ``pip install`` does for the peers' packages.
+
+    An editable install run with PYTHONDONTWRITEBYTECODE set would otherwise compile every
+    module from source on every start, which no installed tool pays."""
+    import compileall
+    import importlib.util
+
+    spec = importlib.util.find_spec("pagemgr")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        compileall.compile_dir(folder, quiet=1)
+
+
 def child_env() -> dict[str, str]:
     """The environment for children: the repo root (and ``src/`` if present) on PYTHONPATH,
     and ``PAGEMGR_CACHE_DIR`` (unless set) under ``benchmarks/.work/``."""
+    compile_pagemgr()
     paths = [str(REPO_ROOT)]
     if (REPO_ROOT / "src" / "pagemgr").is_dir():
         paths.insert(0, str(REPO_ROOT / "src"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
 import glob
 import os
@@ -105,6 +104,8 @@ def _layouts(context: Context) -> Iterator[Finding]:
 
 
 def _layout_hint(name: str, known: frozenset[str]) -> str:
+    import difflib  # only when there is something to suggest
+
     guess = difflib.get_close_matches(name.removesuffix(".html"), sorted(known), n=1)
     if guess:
         return f"did you mean '{guess[0]}'?"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterator
 
@@ -36,6 +35,8 @@ def _duplicate_nav(context: Context) -> Iterator[Finding]:
 
 
 def _key(title: str) -> str:
+    import html
+
     return _NOT_WORD.sub(" ", html.unescape(title)).strip().casefold()
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections import defaultdict
 from collections.abc import Iterator
@@ -165,6 +164,8 @@ def _undeclared(context: Context) -> Iterator[Finding]:
         document = _first_document(entry.path, site.document_extensions)
         if document is None:
             continue
+        import difflib  # only when there is something to suggest
+
         guess = difflib.get_close_matches(entry.name[1:], labels, n=1, cutoff=0.75)
         if guess and guess[0] == entry.name[1:]:
             guess = []
