@@ -144,6 +144,20 @@ def locate_repo(path: Path) -> tuple[Path, Path]:
     return Path(top), Path(git_dir)
 
 
+def where_am_i(path: Path) -> tuple[Path, Path, str | None, str | None]:
+    """(work tree root, git dir, HEAD's commit, branch) in one call; commit None before the
+    first commit, branch None when HEAD is detached."""
+    ran = _git(path, "rev-parse", "--show-toplevel", "--absolute-git-dir", "HEAD",
+               "--symbolic-full-name", "HEAD", ok=range(256))
+    lines = ran.stdout.splitlines()
+    if ran.returncode != 0 or len(lines) != 4:
+        root, git_dir = locate_repo(path)
+        return root, git_dir, head_commit(root), current_branch(root)
+    top, git_folder, head, ref = lines
+    branch = ref.removeprefix("refs/heads/") if ref.startswith("refs/heads/") else None
+    return Path(top), Path(git_folder), head, branch
+
+
 def head_commit(root: Path) -> str | None:
     """The commit HEAD points at; None before the first commit."""
     ran = _git(root, "rev-parse", "-q", "--verify", "HEAD^{commit}", ok=(0, 1))
@@ -176,8 +190,10 @@ def read_config(root: Path) -> dict[str, list[str]]:
     return values
 
 
-def identity_problem(root: Path) -> str | None:
+def identity_problem(root: Path, config: Mapping[str, list[str]]) -> str | None:
     """Why git cannot make a commit here (no user.name/user.email), or None."""
+    if all(config.get(key, [""])[-1].strip() for key in ("user.name", "user.email")):
+        return None
     for ident in ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"):
         ran = _git(root, "var", ident, ok=range(256))
         if ran.returncode != 0:
@@ -252,8 +268,9 @@ def forget_added(root: Path, paths: Sequence[str]) -> None:
              stdin=_literal(paths), ok=range(256))
 
 
-def commit_paths(root: Path, paths: Sequence[str], message: str) -> str:
+def commit_paths(root: Path, paths: Sequence[str], message: str) -> tuple[str, str]:
     """Commit the working-tree state of exactly `paths`; whatever else is staged stays staged.
+    Returns the new commit's id and its short form.
 
     This is `git commit --only PATHS`, so the user's hooks (pre-commit, commit-msg) run once, as
     for any commit they make. pagemgr marks the environment of that commit, and a hook that
@@ -268,9 +285,9 @@ def commit_paths(root: Path, paths: Sequence[str], message: str) -> str:
              "--pathspec-from-file=-", "--pathspec-file-nul", stdin=_literal(paths), env=env)
     finally:
         os.unlink(fh.name)
-    head = head_commit(root)
-    assert head is not None
-    return head
+    ran = _git(root, "rev-parse", "HEAD", "--short", "HEAD")
+    head, short_id = ran.stdout.split()
+    return head, short_id
 
 
 def inside_own_commit() -> bool:

@@ -90,12 +90,10 @@ def open_repo(site: Site) -> Repo:
     if git.inside_own_commit():
         raise GitError("a git hook started pagemgr while pagemgr was committing; remove "
                        "`pagemgr publish` (or `--commit`) from that hook so commits do not recurse")
-    root, git_dir = git.locate_repo(site.root)
-    head = git.head_commit(root)
+    root, git_dir, head, branch = git.where_am_i(site.root)
     if head is None:
         raise GitError(f"the repository at {root} has no commits yet; make the first commit "
                        "with git (`git add -A && git commit -m 'First commit'`), then publish")
-    branch = git.current_branch(root)
     if branch is None:
         raise GitError("HEAD is detached (not on a branch); switch to your site's branch with "
                        "`git switch master` (or main) and publish again")
@@ -297,23 +295,24 @@ def unpushed_files(repo: Repo, target: Target) -> list[str]:
 
 
 def require_identity(repo: Repo) -> None:
-    problem = git.identity_problem(repo.root)
+    problem = git.identity_problem(repo.root, repo.config)
     if problem is not None:
         raise GitError("git does not know who you are, so it cannot commit; run "
                        "`git config --global user.name \"Your Name\"` and "
                        "`git config --global user.email you@example.com`")
 
 
-def commit(repo: Repo, changes: Sequence[Change], message: str) -> Repo:
-    """Commit exactly `changes`; on failure the index is as it was and no commit exists."""
+def commit(repo: Repo, changes: Sequence[Change], message: str) -> tuple[Repo, str]:
+    """Commit exactly `changes`; on failure the index is as it was and no commit exists.
+    Returns the repository at the new commit, and its short id."""
     new_files = [c.path for c in changes if c.untracked]
     git.add_untracked(repo.root, new_files)
     try:
-        head = git.commit_paths(repo.root, [c.path for c in changes], message)
+        head, short_id = git.commit_paths(repo.root, [c.path for c in changes], message)
     except GitError as exc:
         git.forget_added(repo.root, new_files)
         raise GitError(f"the commit failed, nothing was committed: {exc}") from None
-    return repo._replace(head=head)
+    return repo._replace(head=head), short_id
 
 
 class Pushed(NamedTuple):
@@ -414,8 +413,7 @@ def commit_and_push(
     subject = message.splitlines()[0] if message else ""
     if changes:
         require_identity(repo)
-        repo = commit(repo, changes, message)
-        short_id = git.short(repo.root, repo.head)
+        repo, short_id = commit(repo, changes, message)
     if target is None:
         return Published(short_id, subject, tuple(changes), 0, None, None)
     pushed = push(repo, target, rebase, bool(changes))
