@@ -49,6 +49,8 @@ def parse_jekyll_date(value: object) -> dt.date | None:
 
 
 def is_jekyll_date(value: object) -> bool:
+    if isinstance(value, JekyllDate):
+        return isinstance(value.value, dt.date)
     return not isinstance(value, str) or parse_jekyll_date(value) is not None
 
 

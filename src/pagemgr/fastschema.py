@@ -29,6 +29,16 @@ _TYPES: dict[str, Callable[[Any], bool]] = {
     "array": lambda v: isinstance(v, list),
     "object": lambda v: isinstance(v, dict),
 }
+# Types whose every value is of the named JSON type: `type(v) in ...` answers these at once.
+_EXACT_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "null": (type(None),),
+    "array": (list,),
+    "object": (dict,),
+}
 
 
 class Unsupported(Exception):
@@ -99,8 +109,12 @@ class _Compiler:
 
     def kw_type(self, value: str | list[str], _: Schema) -> Predicate:
         names = value if isinstance(value, list) else [value]
-        tests = [_TYPES[name] for name in names]
-        return lambda v: any(test(v) for test in tests)
+        tests = tuple(_TYPES[name] for name in names)
+        passing = frozenset(kind for name in names for kind in _EXACT_TYPES[name])
+        if len(tests) == 1:
+            only = tests[0]
+            return lambda v: type(v) in passing or only(v)
+        return lambda v: type(v) in passing or any(test(v) for test in tests)
 
     def kw_properties(self, value: dict[str, Any], _: Schema) -> Predicate:
         compiled = {name: self.compile(sub) for name, sub in value.items()}
@@ -108,7 +122,11 @@ class _Compiler:
         def check(v: Any) -> bool:
             if not isinstance(v, dict):
                 return True
-            return all(test(v[name]) for name, test in compiled.items() if name in v)
+            for key, item in v.items():
+                test = compiled.get(key)
+                if test is not None and not test(item):
+                    return False
+            return True
 
         return check
 
@@ -118,10 +136,11 @@ class _Compiler:
         def check(v: Any) -> bool:
             if not isinstance(v, dict):
                 return True
-            return all(
-                test(item) for key, item in v.items() for pattern, test in compiled
-                if pattern.search(key)
-            )
+            for key, item in v.items():
+                for pattern, test in compiled:
+                    if pattern.search(key) and not test(item):
+                        return False
+            return True
 
         return check
 
@@ -141,13 +160,16 @@ class _Compiler:
         return check
 
     def kw_required(self, value: list[str], _: Schema) -> Predicate:
-        return lambda v: not isinstance(v, dict) or all(name in v for name in value)
+        if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
+            return lambda v: not isinstance(v, dict) or all(name in v for name in value)
+        names = frozenset(value)
+        return lambda v: not isinstance(v, dict) or v.keys() >= names
 
     def kw_items(self, value: Any, schema: Schema) -> Predicate:
         if "prefixItems" in schema or not isinstance(value, dict | bool):
             raise Unsupported("items")
         test = self.compile(value)
-        return lambda v: not isinstance(v, list) or all(test(item) for item in v)
+        return lambda v: not isinstance(v, list) or all(map(test, v))
 
     def kw_minItems(self, value: int, _: Schema) -> Predicate:
         return lambda v: not isinstance(v, list) or len(v) >= value
@@ -159,7 +181,18 @@ class _Compiler:
         return lambda v: json_equal(v, value)
 
     def kw_enum(self, value: list[Any], _: Schema) -> Predicate:
-        return lambda v: any(json_equal(v, option) for option in value)
+        texts = [option for option in value if isinstance(option, str)] if isinstance(
+            value, list) else []
+        # A plain string equals only the plain strings among the options (see json_equal).
+        plain = isinstance(value, list) and all(type(option) is str for option in texts)
+        strings = frozenset(texts) if plain else frozenset()
+
+        def check(v: Any) -> bool:
+            if plain and type(v) is str:
+                return v in strings
+            return any(json_equal(v, option) for option in value)
+
+        return check
 
     def kw_minLength(self, value: int, _: Schema) -> Predicate:
         return lambda v: not isinstance(v, str) or len(v) >= value
@@ -210,4 +243,5 @@ def _all_of(tests: list[Predicate]) -> Predicate:
         return _always
     if len(tests) == 1:
         return tests[0]
-    return lambda v: all(test(v) for test in tests)
+    first, rest = tests[0], _all_of(tests[1:])
+    return lambda v: first(v) and rest(v)

@@ -69,25 +69,114 @@ def known_keys(sub: Schema) -> tuple[str, ...] | None:
 
 def unknown_keys(root: Schema, data: Any) -> Iterator[tuple[list[str | int], str]]:
     """(path of the mapping, key) for every key the schema does not name."""
-    yield from _unknown(root, resolve(root, root), data, [], 0)
+    yield from _unknown(_walk_of(root).node(root), data, [], 0)
 
 
 def _unknown(
-    root: Schema, sub: Schema, data: Any, path: list[str | int], depth: int
+    node: _Node, data: Any, path: list[str | int], depth: int
 ) -> Iterator[tuple[list[str | int], str]]:
-    if depth > 8:
+    if depth > 8 or node.leaf:
         return
     if isinstance(data, dict):
-        known = known_keys(sub)
+        known, patterned = node.known, node.patterned
         for key, value in data.items():
             if known is not None and key not in known:
                 yield path, key
                 continue
-            yield from _unknown(root, child(root, sub, key), value, [*path, key], depth + 1)
-    elif isinstance(data, list) and isinstance(sub.get("items"), dict):
-        items = resolve(root, sub["items"])
+            if not patterned and not isinstance(value, dict | list):
+                continue  # a scalar has no keys; only a pattern search could fail on this key
+            below = node.child(key)
+            if not below.leaf:
+                yield from _unknown(below, value, [*path, key], depth + 1)
+    elif isinstance(data, list) and node.has_items:
+        items = node.items()
         for index, value in enumerate(data):
-            yield from _unknown(root, items, value, [*path, index], depth + 1)
+            yield from _unknown(items, value, [*path, index], depth + 1)
+
+
+class _Walk:
+    """The nodes of one root schema, each made once: `node(raw)` stands for resolve(root, raw)."""
+
+    def __init__(self, root: Schema) -> None:
+        self.root = root
+        self.nodes: dict[int, tuple[Any, _Node]] = {}  # id(raw) -> (raw, its node)
+
+    def node(self, raw: Any) -> _Node:
+        found = self.nodes.get(id(raw))
+        if found is None or found[0] is not raw:
+            found = (raw, _Node(self, resolve(self.root, raw)))
+            self.nodes[id(raw)] = found
+        return found[1]
+
+
+_WALKS: dict[int, _Walk] = {}
+_MAX_WALKS = 64
+
+
+def _walk_of(root: Schema) -> _Walk:
+    walk = _WALKS.get(id(root))
+    if walk is None or walk.root is not root:
+        if len(_WALKS) >= _MAX_WALKS:
+            _WALKS.clear()
+        walk = _WALKS[id(root)] = _Walk(root)
+    return walk
+
+
+class _Node:
+    """A resolved schema with what `_unknown` asks of it: the keys it names, the schema of a
+    key's value (`child`) and of a list's items."""
+
+    __slots__ = (
+        "_items",
+        "has_items",
+        "inner",
+        "known",
+        "leaf",
+        "named",
+        "patterned",
+        "schema",
+        "walk",
+    )
+
+    def __init__(self, walk: _Walk, schema: Schema) -> None:
+        self.walk = walk
+        self.schema = schema
+        self.inner = resolve(walk.root, schema)  # what `child` reads, as it resolves again
+        known = known_keys(schema)
+        self.known = None if known is None else frozenset(known)
+        self.has_items = isinstance(schema.get("items"), dict)
+        self.patterned = bool(self.inner.get("patternProperties"))
+        self._items: _Node | None = None
+        self.named: dict[Any, _Node] = {}  # child of a key of `properties`, made on first use
+        self.leaf = known is None and not self.has_items and not any(
+            self.inner.get(name) for name in ("properties", "patternProperties", "items",
+                                              "additionalProperties")
+        )
+
+    def items(self) -> _Node:
+        """The node of a list's items (only when `has_items`)."""
+        if self._items is None:
+            self._items = self.walk.node(self.schema["items"])
+        return self._items
+
+    def child(self, part: str | int) -> _Node:
+        """The node of `child(root, schema, part)`."""
+        found = self.named.get(part)
+        if found is not None:
+            return found
+        inner, walk = self.inner, self.walk
+        if isinstance(part, int):
+            items = inner.get("items")
+            return walk.node(items) if isinstance(items, dict) else walk.node(None)
+        properties = inner.get("properties")
+        if isinstance(properties, dict) and part in properties:
+            found = self.named[part] = walk.node(properties[part])
+            return found
+        for pattern, pattern_schema in (inner.get("patternProperties") or {}).items():
+            if re.search(pattern, part):
+                return walk.node(pattern_schema)
+        extra = inner.get("additionalProperties")
+        return walk.node(extra) if isinstance(extra, dict) else walk.node(None)
 
 
 @lru_cache(maxsize=4096)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -25,11 +26,18 @@ FILE_URL_KEYS = ("paperurl", "slidesurl", "bibtexurl")
 SUPPRESSION = re.compile(r"#\s*pagemgr:\s*ignore\[([^\]]*)\]")
 
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
+_FENCE_MARKS = ("```", "~~~")
 _CODE_SPAN = re.compile(r"(`+)[^`].*?\1|`+")
 _MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)")
 _MD_REFERENCE = re.compile(r"^ {0,3}\[(?!\^)[^\]]+\]:\s*<?([^\s>]+)")
 _HTML_LINK = re.compile(r"""\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
-_MAY_LINK = re.compile(r"\]\(|\]:|href|src", re.IGNORECASE)
+# Each link pattern with the text no match of it can lack.
+_MARKED_PATTERNS = (("](", _MD_LINK), ("]:", _MD_REFERENCE), ("=", _HTML_LINK))
+_LINK_MARKS = tuple(mark for mark, _ in _MARKED_PATTERNS)
+_LINK_MARK_FIRSTS = tuple(dict.fromkeys(mark[0] for mark in _LINK_MARKS))
+# The line breaks of str.splitlines besides "\n" and "\r\n".
+_ASCII_BREAKS = ("\r", "\v", "\f", "\x1c", "\x1d", "\x1e")
+_OTHER_BREAKS = (*_ASCII_BREAKS, "\x85", "\u2028", "\u2029")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _BASE_LIQUID = re.compile(
     r"\A(?:\{\{\s*(?:base_path|site\.baseurl|site\.url|site\.github\.url)\s*\}\})+"
@@ -166,10 +174,9 @@ def record_of(site: Site, item: SiteFile, has_front_matter: bool, data: Any, nod
     record = DocRecord(item.rel, item.collection or "pages", has_front_matter, readable)
     if not has_front_matter:
         return record
-    for key in POSITION_KEYS:
-        if key in values:
-            line, column = yamlio.locate_key(node, [], key)
-            record.positions[key] = (line + 1, column + 1)
+    present = [key for key in POSITION_KEYS if key in values]
+    if present:
+        record.positions = _key_positions(node, present)
     _fill(record, values, node)
     if _rendered(site, record):
         first_line = text.count("\n", 0, body_start)
@@ -178,6 +185,22 @@ def record_of(site: Site, item: SiteFile, has_front_matter: bool, data: Any, nod
                                     own.rstrip("/")))
     _place(site, record, values)
     return record
+
+
+def _key_positions(node: Any, keys: list[str]) -> dict[str, Pos]:
+    """1-based positions of top-level `keys`, as `yamlio.locate_key(node, [], key)` gives them."""
+    if node is None:
+        return dict.fromkeys(keys, (1, 1))
+    found: dict[str, Pos] = {}
+    if isinstance(node, yamlio.YamlMapping):
+        wanted = frozenset(keys)
+        for key_node, _ in node.value:  # the last of duplicate keys wins, as in locate_key
+            if isinstance(key_node, yamlio.YamlScalar) and key_node.value in wanted:
+                mark = key_node.start_mark
+                found[key_node.value] = (mark.line + 1, mark.column + 1)
+    start = node.start_mark
+    outside = (start.line + 1, start.column + 1)
+    return {key: found.get(key, outside) for key in keys}
 
 
 def _text(value: Any) -> str | None:
@@ -238,22 +261,99 @@ def _links(record: DocRecord, values: dict[str, Any], node: Any, body: str,
 
 
 def body_links(body: str, first_line: int = 0) -> Iterator[Link]:
-    """Links to site-relative or relative targets in Markdown or HTML, outside code."""
+    """Links to site-relative or relative targets in Markdown or HTML, outside code.
+
+    Lines are those of `body.splitlines()`, numbered from `first_line + 1`. A line that opens or
+    closes a fence, a line inside a fence and an indented line hold no links.
+    """
+    unix = body.replace("\r\n", "\n") if "\r" in body else body
+    if _only_newlines(unix):
+        return _links_by_offset(unix, first_line)
+    return _links_by_line(body, first_line)
+
+
+def _only_newlines(body: str) -> bool:
+    return not any(map(body.__contains__, _ASCII_BREAKS if body.isascii() else _OTHER_BREAKS))
+
+
+def _links_by_line(body: str, first_line: int) -> Iterator[Link]:
     fenced = False
     for number, line in enumerate(body.splitlines(), start=first_line + 1):
         if _FENCE.match(line):
             fenced = not fenced
+        elif not fenced and not line.startswith(("    ", "\t")) and _may_link(line):
+            yield from _line_links(line, number)
+
+
+def _links_by_offset(body: str, first_line: int) -> Iterator[Link]:
+    """`_links_by_line` for a body whose only line break is "\\n", visiting only the lines
+    that may hold a link."""
+    marked = _marked_line_starts(body)
+    fences = _fence_starts(body) if marked else []
+    number, counted = first_line + 1, 0
+    for start in marked:
+        fences_up_to = bisect_right(fences, start)
+        if fences_up_to % 2 or (fences_up_to and fences[fences_up_to - 1] == start):
+            continue  # inside a fence (an odd number of fence lines above), or a fence line
+        end = body.find("\n", start)
+        line = body[start:] if end == -1 else body[start:end]
+        if line.startswith(("    ", "\t")):
             continue
-        if fenced or line.startswith(("    ", "\t")) or not _MAY_LINK.search(line):
+        number += body.count("\n", counted, start)
+        counted = start
+        yield from _line_links(line, number)
+
+
+def _fence_starts(body: str) -> list[int]:
+    """Offsets of the lines that `_FENCE` matches, in order."""
+    starts: set[int] = set()
+    for mark in _FENCE_MARKS:
+        if mark[0] not in body:
             continue
-        if "`" in line:
-            line = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
-        for pattern in (_MD_LINK, _MD_REFERENCE, _HTML_LINK):
-            for match in pattern.finditer(line):
-                group = 1 if match.group(1) is not None else 2
-                target = local_target(match.group(group))
-                if target is not None:
-                    yield Link(target, number, match.start(group) + 1)
+        at = body.find(mark)
+        while at != -1:
+            start = body.rfind("\n", 0, at) + 1
+            if at - start <= 3 and body.startswith(" " * (at - start), start):
+                starts.add(start)
+            end = body.find("\n", at)
+            at = -1 if end == -1 else body.find(mark, end)
+    return sorted(starts)
+
+
+def _marked_line_starts(body: str) -> list[int]:
+    """Offsets of the lines holding one of `_LINK_MARKS`, in order."""
+    starts: set[int] = set()
+    for first in _LINK_MARK_FIRSTS:
+        at = body.find(first)
+        while at != -1:
+            if not body.startswith(_LINK_MARKS, at):
+                at = body.find(first, at + 1)
+                continue
+            starts.add(body.rfind("\n", 0, at) + 1)
+            end = body.find("\n", at)
+            at = -1 if end == -1 else body.find(first, end)
+    return sorted(starts)
+
+
+def _may_link(line: str) -> bool:
+    return "](" in line or "]:" in line or "=" in line
+
+
+def _line_links(line: str, number: int) -> Iterator[Link]:
+    if "`" in line:
+        line = _CODE_SPAN.sub(_blank, line)
+    for mark, pattern in _MARKED_PATTERNS:
+        if mark not in line:
+            continue
+        for match in pattern.finditer(line):
+            group = 1 if match.group(1) is not None else 2
+            target = local_target(match.group(group))
+            if target is not None:
+                yield Link(target, number, match.start(group) + 1)
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group(0))
 
 
 def local_target(target: str) -> str | None:
@@ -290,6 +390,9 @@ def _place(site: Site, record: DocRecord, values: dict[str, Any]) -> None:
         record.dest = urls.destination(record.url)
 
 
+_CATEGORY_PLACEHOLDERS = frozenset({"categories", "slugified_categories"})
+
+
 def _document_url(site: Site, record: DocRecord, values: dict[str, Any], style: str,
                   permalink: str | None) -> str | None:
     collection = site.collections.get(record.collection)
@@ -303,7 +406,10 @@ def _document_url(site: Site, record: DocRecord, values: dict[str, Any], style: 
         template = collection.permalink or urls.add_suffix("/:collection/:path", style)
     date = record.date or post_date(record.stem) or dt.date.today()
     inner = record.rel[len(collection.folder) + 1 :]
-    categories = [*_folder_categories(record, collection.folder), *_categories(values)]
+    categories = (
+        [*_folder_categories(record, collection.folder), *_categories(values)]
+        if urls.document_placeholders(permalink or template) & _CATEGORY_PLACEHOLDERS else []
+    )
     slug = _text(values.get("slug"))
     return urls.document_url(template, collection.label, inner, date, categories, slug, permalink)
 

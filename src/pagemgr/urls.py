@@ -12,7 +12,9 @@ import datetime as dt
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote, unquote
 
 HTML_EXT = ".html"
@@ -25,6 +27,7 @@ STYLES = {
 }
 DATE_STEM = re.compile(r"(\d{2,4}-\d{1,2}-\d{1,2})-(.*)\Z")
 _PLACEHOLDER = re.compile(r":([a-z_]+)")
+_SLASHES = re.compile(r"/{2,}")
 _PRETTY_KEEP = set("._~!$&'()+,;=@")
 _SAFE_PATH = re.compile(r"[a-zA-Z0-9./-]+\Z")
 
@@ -80,7 +83,7 @@ def escape_path(value: str) -> str:
 def sanitize(url: str) -> str:
     """Jekyll's URL#sanitize_url: one leading slash, no `..`, no `./`, no `//`."""
     result = ("/" + url).replace("..", "/").replace("./", "")
-    return re.sub(r"/{2,}", "/", result)
+    return _SLASHES.sub("/", result) if "//" in result else result
 
 
 def fill(template: str, values: Mapping[str, str]) -> str:
@@ -105,49 +108,103 @@ def fill_page(template: str, values: Mapping[str, str]) -> str:
     return template
 
 
+_DATE_FORMATS: dict[str, Callable[[dt.date], str]] = {
+    "year": lambda date: f"{date.year:04d}",
+    "month": lambda date: f"{date.month:02d}",
+    "day": lambda date: f"{date.day:02d}",
+    "hour": lambda _: "00",
+    "minute": lambda _: "00",
+    "second": lambda _: "00",
+    "i_day": lambda date: str(date.day),
+    "i_month": lambda date: str(date.month),
+    "short_month": lambda date: date.strftime("%b"),
+    "long_month": lambda date: date.strftime("%B"),
+    "short_year": lambda date: date.strftime("%y"),
+    "w_year": lambda date: str(date.isocalendar()[0]),
+    "week": lambda date: f"{date.isocalendar()[1]:02d}",
+    "w_day": lambda date: str(date.isocalendar()[2]),
+    "short_day": lambda date: date.strftime("%a"),
+    "long_day": lambda date: date.strftime("%A"),
+    "y_day": lambda date: f"{date.timetuple().tm_yday:03d}",
+}
+DATE_NAMES = tuple(_DATE_FORMATS)
+
+
 def date_values(date: dt.date) -> dict[str, str]:
-    iso = date.isocalendar()
-    return {
-        "year": f"{date.year:04d}", "month": f"{date.month:02d}", "day": f"{date.day:02d}",
-        "hour": "00", "minute": "00", "second": "00",
-        "i_day": str(date.day), "i_month": str(date.month),
-        "short_month": date.strftime("%b"), "long_month": date.strftime("%B"),
-        "short_year": date.strftime("%y"), "w_year": str(iso[0]), "week": f"{iso[1]:02d}",
-        "w_day": str(iso[2]), "short_day": date.strftime("%a"), "long_day": date.strftime("%A"),
-        "y_day": f"{date.timetuple().tm_yday:03d}",
-    }
+    return {name: value_of(date) for name, value_of in _DATE_FORMATS.items()}
 
 
-DATE_NAMES = (
-    "year", "month", "day", "hour", "minute", "second", "i_day", "i_month", "short_month",
-    "long_month", "short_year", "w_year", "week", "w_day", "short_day", "long_day", "y_day",
-)
+@dataclass(frozen=True, slots=True)
+class _Document:
+    """What a document's placeholder values are made from."""
+
+    collection: str
+    stem: str  # the path in the collection without its extension
+    base: str  # the file name without its extension
+    slug_source: str
+    lowered_categories: list[str]
+    categories: Iterable[str]
+    date: dt.date
 
 
-def _date_value(date: dt.date, name: str) -> Callable[[], str]:
-    return lambda: date_values(date)[name]
+_DOCUMENT_VALUES: dict[str, Callable[[_Document], str]] = {
+    "collection": lambda doc: doc.collection,
+    "path": lambda doc: "/" + doc.stem.rstrip("."),
+    "name": lambda doc: slugify(doc.base),
+    "title": lambda doc: (slugify(doc.slug_source, pretty=True, cased=True)
+                          or slugify(doc.base, True, True)),
+    "slug": lambda doc: slugify(doc.slug_source) or slugify(doc.base),
+    "categories": lambda doc: "/".join(doc.lowered_categories),
+    "slugified_categories": lambda doc: "/".join(
+        dict.fromkeys(slugify(c) for c in doc.categories)),
+    "output_ext": lambda _: HTML_EXT,
+}
 
 
-class _LazyValues(Mapping[str, str]):
-    """Placeholder values computed only when the permalink names them."""
+def _of_date(value_of: Callable[[dt.date], str]) -> Callable[[_Document], str]:
+    return lambda doc: value_of(doc.date)
 
-    def __init__(self, factories: dict[str, Callable[[], str]]) -> None:
-        self.factories = factories
-        self.done: dict[str, str] = {}
 
-    def __getitem__(self, key: str) -> str:
-        if key not in self.done:
-            self.done[key] = self.factories[key]()
-        return self.done[key]
+_DOCUMENT_VALUES.update((name, _of_date(value_of)) for name, value_of in _DATE_FORMATS.items())
 
-    def __contains__(self, key: object) -> bool:
-        return key in self.factories
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.factories)
+@dataclass(frozen=True, slots=True)
+class _Template:
+    """A document URL template cut at its placeholders, as `fill` reads it with the keys of
+    `_DOCUMENT_VALUES`: (text before, key, text after the key) for each, then the tail."""
 
-    def __len__(self) -> int:
-        return len(self.factories)
+    pieces: tuple[tuple[str, str, str], ...]
+    tail: str
+    unknown: str | None  # the first placeholder Jekyll does not know
+    keys: frozenset[str]
+
+
+@lru_cache(maxsize=1024)
+def _document_template(template: str) -> _Template:
+    pieces: list[tuple[str, str, str]] = []
+    done = 0
+    for match in _PLACEHOLDER.finditer(template):
+        name = match.group(1)
+        key = _document_key(name)
+        if key is None:
+            return _Template((), "", name, frozenset())
+        pieces.append((template[done : match.start()], key, name[len(key) :]))
+        done = match.end()
+    return _Template(tuple(pieces), template[done:], None, frozenset(key for _, key, _ in pieces))
+
+
+def _document_key(name: str) -> str | None:
+    for key in (name, name[:-1]) if name.endswith("_") else (name,):
+        if key in _DOCUMENT_VALUES:
+            return key
+    return None
+
+
+def document_placeholders(template: str) -> frozenset[str]:
+    """The placeholder values that filling `template` as a document URL reads."""
+    if ":" not in template:
+        return frozenset()
+    return _document_template(template).keys
 
 
 def document_slug(stem: str) -> str:
@@ -167,26 +224,26 @@ def document_url(
     permalink: str | None = None,
 ) -> str:
     """The URL of a post or collection document (Document#url)."""
-    stem, _ = os.path.splitext(rel_in_collection)
-    base = os.path.basename(stem)
-    slug_source = slug if slug is not None else document_slug(base)
+    text = permalink or template
     cats: list[str] = []
     for category in categories:
         lowered = category.lower()
         if lowered not in cats:
             cats.append(lowered)
-    values = _LazyValues({
-        "collection": lambda: collection,
-        "path": lambda: "/" + stem.rstrip("."),
-        "name": lambda: slugify(base),
-        "title": lambda: slugify(slug_source, pretty=True, cased=True) or slugify(base, True, True),
-        "slug": lambda: slugify(slug_source) or slugify(base),
-        "categories": lambda: "/".join(cats),
-        "slugified_categories": lambda: "/".join(dict.fromkeys(slugify(c) for c in categories)),
-        "output_ext": lambda: HTML_EXT,
-        **{name: _date_value(date, name) for name in DATE_NAMES},
-    })
-    return sanitize(fill(permalink or template, values))
+    if ":" not in text:
+        return sanitize(text)
+    parsed = _document_template(text)
+    if parsed.unknown is not None:
+        raise TemplateError(f"the permalink names ':{parsed.unknown}', which Jekyll does not know")
+    stem, _ = os.path.splitext(rel_in_collection)
+    base = os.path.basename(stem)
+    slug_source = slug if slug is not None else document_slug(base)
+    doc = _Document(collection, stem, base, slug_source, cats, categories, date)
+    out: list[str] = []
+    for before, key, after in parsed.pieces:
+        out += (before, escape_path(_DOCUMENT_VALUES[key](doc)), after)
+    out.append(parsed.tail)
+    return sanitize("".join(out))
 
 
 def page_url(rel: str, permalink: str | None, style: str, output_ext: str = HTML_EXT) -> str:
