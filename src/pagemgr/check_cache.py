@@ -9,33 +9,29 @@ concurrent runs never see half a cache; a cache that cannot be read is ignored a
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import NamedTuple
 
 from pagemgr import __version__
 from pagemgr.findings import Finding
 from pagemgr.site import FolderScan, Site, SiteFile
 from pagemgr.site_index import DataFacts, DocRecord
 
-FORMAT = 4
+FORMAT = 6
 SMALL_CHANGE = 20  # below this many re-read files (and 2% of the site) the cache is not rewritten
 StatKey = tuple[int, int, int]
 
 
-@dataclass(frozen=True, slots=True)
-class CachedReport:
+class CachedReport(NamedTuple):
     findings: tuple[Finding, ...]
     record: DocRecord | None
     suppressed: frozenset[str]
     facts: DataFacts | None
-
-    def __reduce__(self) -> tuple[type[CachedReport], tuple[Any, ...]]:
-        return (CachedReport, (self.findings, self.record, self.suppressed, self.facts))
 
 
 def stat_key(path: str | Path) -> StatKey | None:
@@ -152,11 +148,17 @@ Entries = dict[str, tuple[StatKey, CachedReport]]
 
 
 def _load(path: Path, print_: str) -> tuple[Entries, dict[str, FolderScan]]:
+    collecting = gc.isenabled()
+    gc.disable()  # tens of thousands of new tuples would start a collection every few hundred
     try:
         with open(path, "rb") as handle:
             version, stored_print, entries, scans = pickle.load(handle)
     except Exception:  # a missing, partial or foreign cache is rebuilt, whatever is wrong with it
         return {}, {}
+    finally:
+        if collecting:
+            gc.enable()
+    gc.freeze()  # what the cache holds lives as long as the run: never scan it again
     if (version != FORMAT or stored_print != print_ or not isinstance(entries, dict)
             or not isinstance(scans, dict)):
         return {}, {}

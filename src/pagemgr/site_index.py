@@ -12,8 +12,8 @@ import os
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass, field, fields
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 from pagemgr import urls, yamlio
 from pagemgr.dates import parse_jekyll_date
@@ -44,8 +44,7 @@ _BASE_LIQUID = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(NamedTuple):
     """A link to a page of this site: a body link ("" key) or a front matter URL key."""
 
     target: str
@@ -53,14 +52,14 @@ class Link:
     column: int
     key: str = ""
 
-    def __reduce__(self) -> tuple[type[Link], tuple[str, int, int, str]]:
-        return (Link, (self.target, self.line, self.column, self.key))
 
+class DocRecord(NamedTuple):
+    """What the site index keeps of a document: a plain tuple, so that thousands of them load
+    from the check cache in a few milliseconds."""
 
-@dataclass(slots=True)
-class DocRecord:
     rel: str
     collection: str  # "posts", "drafts", "pages" or a collection label
+    stem: str  # the file name without its extension
     has_front_matter: bool
     readable: bool  # the front matter parsed into key: value pairs
     title: str | None = None
@@ -75,25 +74,64 @@ class DocRecord:
     has_excerpt: bool = False
     redirects: tuple[tuple[str, int, int], ...] = ()
     links: tuple[Link, ...] = ()
-    positions: dict[str, Pos] = field(default_factory=dict)
+    positions: tuple[int, ...] = ()  # line, column per POSITION_KEYS entry; 0, 0 if absent
     url: str | None = None  # the URL it has, or would have if it were published
     dest: str | None = None  # the file under _site; None when Jekyll writes none
     hidden: str = ""  # why a page with a URL is not written: "unpublished" or "future"
     url_error: str | None = None
 
     def at(self, key: str) -> Pos:
-        return self.positions.get(key, (1, 1))
+        """Where `key` is (1-based), or (1, 1) when the front matter has no such key."""
+        if not self.has(key):
+            return (1, 1)
+        index = _POSITION_INDEX[key] * 2
+        return self.positions[index], self.positions[index + 1]
 
-    @property
-    def stem(self) -> str:
-        return os.path.splitext(os.path.basename(self.rel))[0]
-
-    def __reduce__(self) -> tuple[type[DocRecord], tuple[Any, ...]]:
-        """Pickle by constructor arguments: much faster to load than slot-by-slot state."""
-        return (DocRecord, tuple(getattr(self, name) for name in _RECORD_FIELDS))
+    def has(self, key: str) -> bool:
+        """Whether the front matter has `key` (one of POSITION_KEYS)."""
+        index = _POSITION_INDEX.get(key, len(self.positions)) * 2
+        return index < len(self.positions) and self.positions[index] != 0
 
 
-_RECORD_FIELDS = tuple(f.name for f in fields(DocRecord))
+@dataclass(slots=True)
+class _Draft:
+    """A DocRecord while `record_of` fills it in."""
+
+    rel: str
+    collection: str
+    stem: str
+    has_front_matter: bool
+    readable: bool
+    title: str | None = None
+    date: dt.date | None = None
+    date_raw: bool = False
+    permalink: str | None = None
+    category: str | None = None
+    collection_value: str | None = None
+    published: bool = True
+    layout: str | None = None
+    has_layout_key: bool = False
+    has_excerpt: bool = False
+    redirects: tuple[tuple[str, int, int], ...] = ()
+    links: tuple[Link, ...] = ()
+    positions: dict[str, Pos] = field(default_factory=dict)
+    url: str | None = None
+    dest: str | None = None
+    hidden: str = ""
+    url_error: str | None = None
+
+    def done(self) -> DocRecord:
+        fields = [getattr(self, name) for name in DocRecord._fields]
+        if self.positions:
+            fields[_POSITIONS_FIELD] = tuple(
+                part for key in POSITION_KEYS for part in self.positions.get(key, (0, 0)))
+        else:
+            fields[_POSITIONS_FIELD] = ()
+        return DocRecord._make(fields)
+
+
+_POSITION_INDEX = {key: number for number, key in enumerate(POSITION_KEYS)}
+_POSITIONS_FIELD = DocRecord._fields.index("positions")
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,9 +209,10 @@ def record_of(site: Site, item: SiteFile, has_front_matter: bool, data: Any, nod
         return None  # Jekyll's EntryFilter skips such files in page folders
     readable = isinstance(data, dict)
     values: dict[str, Any] = data if isinstance(data, dict) else {}
-    record = DocRecord(item.rel, item.collection or "pages", has_front_matter, readable)
+    stem = os.path.splitext(os.path.basename(item.rel))[0]
+    record = _Draft(item.rel, item.collection or "pages", stem, has_front_matter, readable)
     if not has_front_matter:
-        return record
+        return record.done()
     present = [key for key in POSITION_KEYS if key in values]
     if present:
         record.positions = _key_positions(node, present)
@@ -184,7 +223,7 @@ def record_of(site: Site, item: SiteFile, has_front_matter: bool, data: Any, nod
         record.links = tuple(_links(record, values, node, text[body_start:], first_line,
                                     own.rstrip("/")))
     _place(site, record, values)
-    return record
+    return record.done()
 
 
 def _key_positions(node: Any, keys: list[str]) -> dict[str, Pos]:
@@ -211,7 +250,7 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
-def _fill(record: DocRecord, values: dict[str, Any], node: Any) -> None:
+def _fill(record: _Draft, values: dict[str, Any], node: Any) -> None:
     record.title = _text(values.get("title"))
     record.date_raw = "date" in values and values["date"] is not None
     record.date = parse_jekyll_date(values["date"]) if record.date_raw else None
@@ -235,14 +274,14 @@ def _fill(record: DocRecord, values: dict[str, Any], node: Any) -> None:
     record.redirects = tuple(found)
 
 
-def _rendered(site: Site, record: DocRecord) -> bool:
+def _rendered(site: Site, record: _Draft) -> bool:
     if record.collection == "pages":
         return True
     collection = site.collections.get(record.collection)
     return collection is not None and collection.output
 
 
-def _links(record: DocRecord, values: dict[str, Any], node: Any, body: str,
+def _links(record: _Draft, values: dict[str, Any], node: Any, body: str,
            first_line: int, own_url: str) -> Iterator[Link]:
     for key in FILE_URL_KEYS:
         value = values.get(key)
@@ -368,7 +407,7 @@ def local_target(target: str) -> str | None:
     return target
 
 
-def _place(site: Site, record: DocRecord, values: dict[str, Any]) -> None:
+def _place(site: Site, record: _Draft, values: dict[str, Any]) -> None:
     """Where Jekyll writes the record's page, or nothing when it writes none."""
     style = str(site.config.get("permalink") or "date")
     permalink = record.permalink if record.readable else None
@@ -393,7 +432,7 @@ def _place(site: Site, record: DocRecord, values: dict[str, Any]) -> None:
 _CATEGORY_PLACEHOLDERS = frozenset({"categories", "slugified_categories"})
 
 
-def _document_url(site: Site, record: DocRecord, values: dict[str, Any], style: str,
+def _document_url(site: Site, record: _Draft, values: dict[str, Any], style: str,
                   permalink: str | None) -> str | None:
     collection = site.collections.get(record.collection)
     if collection is None or not collection.output or not record.readable:
@@ -414,7 +453,7 @@ def _document_url(site: Site, record: DocRecord, values: dict[str, Any], style: 
     return urls.document_url(template, collection.label, inner, date, categories, slug, permalink)
 
 
-def is_future(site: Site, record: DocRecord) -> bool:
+def is_future(site: Site, record: _Draft | DocRecord) -> bool:
     """Jekyll's `future: false` (its default) hides documents dated after the build."""
     if site.config.get("future") is True or record.collection == "pages":
         return False
@@ -434,7 +473,7 @@ def post_date(stem: str) -> dt.date | None:
         return None
 
 
-def _folder_categories(record: DocRecord, folder: str) -> list[str]:
+def _folder_categories(record: _Draft, folder: str) -> list[str]:
     if record.collection != "posts":
         return []
     above = folder.rsplit("/", 1)[0] if "/" in folder else ""

@@ -106,7 +106,7 @@ def finding(path: str, position: tuple[int, int], rule: str, message: str,
 
 def where(record: DocRecord, key: str) -> str:
     line, column = record.at(key)
-    return f"{record.rel}:{line}:{column}" if key in record.positions else record.rel
+    return f"{record.rel}:{line}:{column}" if record.has(key) else record.rel
 
 
 def config_finding(context: Context, path: list[Any], rule: str, message: str,

@@ -42,7 +42,7 @@ def _bad_permalinks(context: Context) -> Iterator[Finding]:
     for record in context.index.docs:
         if record.url_error is None:
             continue
-        if "permalink" in record.positions:
+        if record.has("permalink"):
             if context.wants(record.rel):
                 yield finding(record.rel, record.at("permalink"), "bad-permalink",
                               f"{record.url_error}; the build stops", _PLACEHOLDER_HINT)

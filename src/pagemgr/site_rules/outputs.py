@@ -15,7 +15,7 @@ def check(context: Context) -> Iterator[Finding]:
 
 
 def _key_of(record: DocRecord) -> str:
-    return "permalink" if "permalink" in record.positions else ""
+    return "permalink" if record.has("permalink") else ""
 
 
 def _collisions(context: Context) -> Iterator[Finding]:
