@@ -226,6 +226,11 @@ def test_other_kinds_follow_upstream_conventions(
     tmp_path: Path, kind: str, args: tuple[str, ...], rel: str, expected: list[str]
 ) -> None:
     site = make_site(tmp_path)
+    config = site / "_config.yml"  # declared as in academicpages, so Jekyll reads them
+    config.write_text(config.read_text().replace(
+        "collections:\n", "collections:\n  teaching:\n    output: true\n"
+        "    permalink: /:collection/:path/\n  portfolio:\n    output: true\n"
+        "    permalink: /:collection/:path/\n", 1))
     result = run_cli("add", kind, "--site", site, *args)
     assert result.exit_code == 0, result.stderr
     lines = (site / rel).read_text(encoding="utf-8").splitlines()

@@ -44,3 +44,23 @@ def test_every_rule_has_a_negative_case_or_a_dedicated_test() -> None:
 
     dedicated = {"outside-symlink", "unreadable", "internal-error", "schema"}
     assert set(RULES) - dedicated <= {p.name for p in NEGATIVE}
+
+
+@pytest.mark.parametrize("case", NEGATIVE, ids=[p.name for p in NEGATIVE])
+def test_checking_one_file_reports_what_the_whole_site_check_says_of_it(
+    case: Path, tmp_path: Path
+) -> None:
+    """A hook or `check FILE` runs site-wide rules for a selection only: it must agree with a
+    full check about each named file, whichever rule found the problem."""
+    site = make_site(tmp_path, case)
+    expected = set((case / "expected.txt").read_text().splitlines()) - {""}
+    named = {line.split()[2].rsplit(":", 2)[0] for line in expected}
+    for path in sorted(named):
+        if not (site / path).is_file():
+            continue
+        result = run_cli("check", "--site", site, "--format", "json", "--hook", site / path)
+        found = {
+            f"{f['severity']} {f['rule']} {f['path']}:{f['line']}:{f['column']}"
+            for f in result.json()["findings"]
+        }
+        assert found == {line for line in expected if line.split()[2].startswith(path + ":")}

@@ -43,13 +43,16 @@ def run_checks(
     use_cache: bool = True,
     jobs: int = 0,
     site_wide: bool = True,
+    named: Iterable[str] = (),
 ) -> CheckResult:
     """Check `items` with the whole site as context.
 
     Unless `complete` says `items` is the whole site, the other files are read for the site
     index only. `overlay` replaces the text of some files (an edit being validated); those are
     never taken from or put in the cache. `jobs` is the number of processes (0: as many as
-    there are cores, when enough files need reading to pay for them).
+    there are cores, when enough files need reading to pay for them). `named` are other
+    site-relative paths the user asked about that Jekyll does not read (a file in a folder that
+    is not a collection): site-wide findings about them are reported too.
     """
     settings = settings if settings is not None else settings_module.load(site)
     overlay = overlay or {}
@@ -81,9 +84,10 @@ def run_checks(
         cache.detach(site)
         cache.save()
     if site_wide:
-        cross = site_rules.run(index, schemas, None if complete else frozenset(chosen))
+        about = frozenset(chosen.union(named))
+        cross = site_rules.run(index, schemas, None if complete else about)
         result.findings.extend(
-            with_sources(site, [f for f in cross if complete or f.path in chosen])
+            with_sources(site, [f for f in cross if complete or f.path in about])
         )
     result.findings = settings.apply(result.findings, index.suppressions)
     return result

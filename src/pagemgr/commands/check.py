@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -10,7 +11,7 @@ from pagemgr import settings as settings_module
 from pagemgr.findings import CheckResult
 from pagemgr.pipeline import run_checks
 from pagemgr.reporters import REPORTERS
-from pagemgr.site import files_in_site, find_site_root, hook_start, load_site
+from pagemgr.site import Site, files_in_site, find_site_root, hook_start, load_site
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -38,9 +39,15 @@ def check(
     settings = settings_module.load(site, select, ignore)
     items = site.files_under(paths) if paths else site.files()
     result = run_checks(site, items, settings, complete=not paths, use_cache=use_cache,
-                         jobs=jobs, site_wide=site_wide)
+                         jobs=jobs, site_wide=site_wide, named=named_files(site, paths))
     REPORTERS[output_format](result, sys.stdout, color)
     return exit_code(result, strict)
+
+
+def named_files(site: Site, paths: Sequence[Path]) -> list[str]:
+    """Site-relative paths of the files named (folders are expanded by the walk instead)."""
+    return [site.rel(Path(os.path.normpath(path.absolute()))) for path in paths
+            if path.is_file() and Path(os.path.normpath(path.absolute())).is_relative_to(site.root)]
 
 
 def exit_code(result: CheckResult, strict: bool) -> int:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from pagemgr.findings import Finding
+from pagemgr.site import CONFIG_NAME
 from pagemgr.site_index import DocRecord
 from pagemgr.site_rules.context import Context, config_finding, finding
 
@@ -78,17 +79,22 @@ def _layouts(context: Context) -> Iterator[Finding]:
         return
     defaults = _defaults(context.site.config)
     unknown_defaults: dict[int, DocRecord] = {}
-    for record in context.index.docs:
+    # A default's layout is a finding about _config.yml: every page counts only then.
+    with_defaults = context.wants(CONFIG_NAME)
+    for record in context.index.docs if with_defaults else context.wanted_docs():
         if record.dest is None or not record.readable:
             continue
         if record.has_layout_key:
-            if record.layout not in NO_LAYOUT and record.layout not in known:
+            if (context.wants(record.rel) and record.layout not in NO_LAYOUT
+                    and record.layout not in known):
                 yield finding(
                     record.rel, record.at("layout"), "missing-layout",
                     f"layout '{record.layout}' is in neither _layouts/ nor the theme; Jekyll "
                     "warns and writes the page without any layout",
                     _layout_hint(record.layout or "", known),
                 )
+            continue
+        if not with_defaults:
             continue
         number, layout = _default_layout(defaults, record)
         if layout not in NO_LAYOUT and layout not in known:

@@ -61,6 +61,12 @@ class Context:
         """Whether findings about `rel` are asked for."""
         return self.selected is None or rel in self.selected
 
+    def wanted_docs(self) -> list[DocRecord]:
+        """The records findings are asked about: every one, or the few selected."""
+        if self.selected is None:
+            return self.index.docs
+        return [record for record in self.index.docs if record.rel in self.selected]
+
     def served(self, dest: str) -> bool:
         """Whether the built site has a file at `dest` (a path under _site)."""
         if dest in self.by_dest or dest in self.index.statics or dest in self.redirects:

@@ -19,18 +19,21 @@ MIN_PATTERN_FILES = 3
 
 
 def check(context: Context) -> Iterator[Finding]:
-    by_collection: dict[str, list[DocRecord]] = defaultdict(list)
-    for record in context.index.docs:
-        by_collection[record.collection].append(record)
-        if not record.has_front_matter or not context.wants(record.rel):
-            continue
-        yield from _date(record)
-        yield from _collection_key(context, record)
+    wanted = context.wanted_docs()
+    for record in wanted:
+        if record.has_front_matter:
+            yield from _date(record)
+            yield from _collection_key(context, record)
     yield from _bad_permalinks(context)
-    for label, records in by_collection.items():
-        if label == "posts":
-            yield from _post_names(records)
-        if label not in ("pages", "drafts"):
+    yield from _post_names([record for record in wanted if record.collection == "posts"])
+    drifting = {record.collection for record in wanted if record.collection not in (
+        "pages", "drafts") and _drifts(record)}
+    if drifting:
+        by_collection: dict[str, list[DocRecord]] = defaultdict(list)
+        for record in context.index.docs:
+            if record.collection in drifting:
+                by_collection[record.collection].append(record)
+        for records in by_collection.values():
             yield from _permalink_drift(context, records)
     yield from _undeclared(context)
 
@@ -108,6 +111,11 @@ def _last_segment(permalink: str) -> str:
     path = permalink.split("#", 1)[0].split("?", 1)[0].rstrip("/")
     last = path.rsplit("/", 1)[-1]
     return last.removesuffix(".html")
+
+
+def _drifts(record: DocRecord) -> bool:
+    """A written-out permalink that does not end in the file's name."""
+    return bool(record.permalink) and ":" not in (record.permalink or "") and not _follows(record)
 
 
 def _permalink_drift(context: Context, records: list[DocRecord]) -> Iterator[Finding]:
