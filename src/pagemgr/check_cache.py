@@ -15,14 +15,14 @@ import pickle
 import zlib
 from collections.abc import Iterable
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from pagemgr import __version__
 from pagemgr.findings import Finding
-from pagemgr.site import FolderScan, Site, SiteFile
+from pagemgr.site import FolderScan, Site, SiteFile, pickled_as_tuple
 from pagemgr.site_index import DataFacts, DocRecord
 
-FORMAT = 6
+FORMAT = 7
 SMALL_CHANGE = 20  # below this many re-read files (and 2% of the site) the cache is not rewritten
 StatKey = tuple[int, int, int]
 
@@ -32,6 +32,9 @@ class CachedReport(NamedTuple):
     record: DocRecord | None
     suppressed: frozenset[str]
     facts: DataFacts | None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return pickled_as_tuple(self)
 
 
 def stat_key(path: str | Path) -> StatKey | None:

@@ -43,11 +43,20 @@ class Collection:
     permalink: str | None
 
 
+def pickled_as_tuple(self: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A named tuple's `__reduce__` that unpickles with one C call, not a Python `__new__`:
+    the check cache holds tens of thousands of them."""
+    return (tuple.__new__, (type(self), tuple(self)))
+
+
 class SiteFile(NamedTuple):
     location: str  # where the file is, as the operating system takes it
     rel: str  # posix path relative to the site root
     kind: FileKind
     collection: str | None = None  # "posts", "drafts", "pages" or a collection label
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return pickled_as_tuple(self)
 
     @property
     def path(self) -> Path:
@@ -261,6 +270,9 @@ class FolderScan(NamedTuple):
     mtime: int  # st_mtime_ns when read; -1 when too recent to trust
     items: tuple[SiteFile, ...]
     subfolders: tuple[tuple[str, str], ...]  # (location, rel) of each
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return pickled_as_tuple(self)
 
 
 # A folder changed within this long before it was read may change again within the same

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 from pagemgr import urls, yamlio
 from pagemgr.dates import parse_jekyll_date
-from pagemgr.site import Site, SiteFile
+from pagemgr.site import Site, SiteFile, pickled_as_tuple
 
 Pos = tuple[int, int]  # 1-based line, column
 POSITION_KEYS = ("permalink", "date", "layout", "collection", "category", "excerpt", "published",
@@ -52,6 +52,9 @@ class Link(NamedTuple):
     column: int
     key: str = ""
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return pickled_as_tuple(self)
+
 
 class DocRecord(NamedTuple):
     """What the site index keeps of a document: a plain tuple, so that thousands of them load
@@ -79,6 +82,9 @@ class DocRecord(NamedTuple):
     dest: str | None = None  # the file under _site; None when Jekyll writes none
     hidden: str = ""  # why a page with a URL is not written: "unpublished" or "future"
     url_error: str | None = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return pickled_as_tuple(self)
 
     def at(self, key: str) -> Pos:
         """Where `key` is (1-based), or (1, 1) when the front matter has no such key."""
