@@ -236,7 +236,7 @@ class _FileCheck:
                 return None
         self.node = loaded.node
         if loaded.node is not None:
-            self.opener = (loaded.node.start_mark.line, loaded.node.start_mark.column)
+            self.opener = yamlio.start_of(loaded.node)
         for problem in loaded.problems:
             rule = _PROBLEM_RULES[problem.kind]
             hint = {

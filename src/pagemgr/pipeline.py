@@ -60,13 +60,13 @@ def run_checks(
     cache = open_cache(site, schemas, use_cache)
     cache.attach(site)
     checker = Checker(site, schemas, overlay)
-    selected = list(items)
-    chosen = {item.rel for item in selected}
-    everything: Iterable[SiteFile] = (
-        selected
-        if complete
-        else itertools.chain(selected, (item for item in site.files() if item.rel not in chosen))
-    )
+    chosen: set[str] = set()
+    everything: Iterable[SiteFile] = items
+    if not complete:  # a whole-site run streams its files; a selection is read up front
+        selected = list(items)
+        chosen = {item.rel for item in selected}
+        everything = itertools.chain(
+            selected, (item for item in site.files() if item.rel not in chosen))
     index = SiteIndex(site)
     result = CheckResult(root=site.root)
     present: set[str] = set()
@@ -76,7 +76,7 @@ def run_checks(
             index.add_static(item)
             continue
         index.add(item, report.record, report.suppressed, report.facts)
-        if item.rel in chosen:
+        if complete or item.rel in chosen:
             result.files_checked += 1
             result.findings.extend(report.findings)
     if not overlay:

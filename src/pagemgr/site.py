@@ -297,7 +297,8 @@ def _walk_folder(
     scan = _folder_scan(site, root, folders, here, rel_dir)
     if scan is None:
         return
-    seen[rel_dir] = scan
+    if site.folder_scans is not None:  # kept for the cache; otherwise nothing holds the files
+        seen[rel_dir] = scan
     yield from scan.items
     for path, rel in scan.subfolders:
         yield from _walk_folder(site, root, folders, path, rel, seen)

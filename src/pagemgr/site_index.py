@@ -236,6 +236,9 @@ def _key_positions(node: Any, keys: list[str]) -> dict[str, Pos]:
     """1-based positions of top-level `keys`, as `yamlio.locate_key(node, [], key)` gives them."""
     if node is None:
         return dict.fromkeys(keys, (1, 1))
+    if isinstance(node, yamlio.Positions):
+        located = {key: node.locate_key([], key) for key in keys}
+        return {key: (line + 1, column + 1) for key, (line, column) in located.items()}
     found: dict[str, Pos] = {}
     if isinstance(node, yamlio.YamlMapping):
         wanted = frozenset(keys)

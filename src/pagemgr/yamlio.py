@@ -7,9 +7,6 @@ of Psych's ScalarScanner (what `Psych.safe_load` in Jekyll applies), not by ruam
 
 from __future__ import annotations
 
-import datetime as dt
-import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -20,7 +17,11 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import BaseResolver
 from ruamel.yaml.tag import Tag
 
+from pagemgr import quickyaml
 from pagemgr.errors import UsageError
+from pagemgr.psych import JekyllDate as JekyllDate
+from pagemgr.psych import integer as _integer
+from pagemgr.psych import psych_scalar as psych_scalar
 
 try:
     from _ruamel_yaml import CParser
@@ -65,23 +66,14 @@ class Problem:
     column: int
 
 
+Positions = quickyaml.Positions  # where things are, from the fast path (no node graph)
+
+
 @dataclass(slots=True)
 class Loaded:
     data: JsonValue
-    node: Node | None
+    node: Node | Positions | None  # for `locate`, `locate_key` and `start_of`
     problems: list[Problem] = field(default_factory=list)
-
-
-class JekyllDate(str):
-    """A YAML date or timestamp, carried as its ISO string so JSON Schema sees a string."""
-
-    __slots__ = ("value",)
-    value: dt.date
-
-    def __new__(cls, value: dt.date) -> JekyllDate:
-        obj = super().__new__(cls, value.isoformat())
-        obj.value = value
-        return obj
 
 
 class _TagResolver(BaseResolver):
@@ -100,131 +92,6 @@ if CParser is not None:
         def __init__(self, text: str) -> None:
             CParser.__init__(self, text)
             _TagResolver.__init__(self, loadumper=self)
-
-
-# --- Psych's ScalarScanner ------------------------------------------------------------------
-
-_ALPHA_ETC = r"(?:[^\W\d_]|[_ \t\r\n\f\v!@#$%^&*(){}<>|/\\~;=])"
-_STRINGY = re.compile(rf"[^\d.:\-]?{_ALPHA_ETC}+")
-_TIME = re.compile(
-    r"-?\d{4}-\d{1,2}-\d{1,2}(?:[Tt]|\s+)\d{1,2}:\d\d:\d\d(?:\.\d*)?"
-    r"(?:\s*(?:Z|[-+]\d{1,2}:?(?:\d\d)?))?\Z"
-)
-_TIME_PARTS = re.compile(
-    r"(-?\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt]|\s+)(\d{1,2}):(\d\d):(\d\d)(?:\.(\d*))?"
-    r"(?:\s*(Z|[-+]\d{1,2}):?(\d\d)?)?\Z"
-)
-_DATE = re.compile(r"\d{4}-(?:1[012]|0\d|\d)-(?:[12]\d|3[01]|0\d|\d)\Z")
-_SEXAGESIMAL_INT = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9]){1,2}\Z")
-_SEXAGESIMAL_FLOAT = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9]){1,2}\.[0-9_]*\Z")
-_FLOAT = re.compile(r"[-+]?(?:[0-9][0-9_,]*)?\.[0-9]*(?:[eE][-+][0-9]+)?\Z")
-_INTEGER = re.compile(
-    r"(?:[-+]?0b[0-1_,]+|[-+]?0[0-7_,]+|[-+]?(?:0|[1-9](?:[0-9]|,[0-9]|_[0-9])*)"
-    r"|[-+]?0x[0-9a-fA-F_,]+)\Z"
-)
-
-
-def psych_scalar(text: str) -> JsonValue:
-    """The value Psych gives a plain (unquoted) scalar; a `:symbol` raises ValueError."""
-    if not text:
-        return None
-    if "\n" in text or _STRINGY.match(text):
-        return _word(text)
-    if _TIME.match(text):
-        parsed = _parse_time(text)
-        return text if parsed is None else JekyllDate(parsed)
-    if _DATE.match(text):
-        year, month, day = (int(part) for part in text.split("-"))
-        try:
-            return JekyllDate(dt.date(year, month, day))
-        except ValueError:
-            return text
-    return _number(text)
-
-
-def _word(text: str) -> JsonValue:
-    if len(text) > 5 or text[0] not in "ytonfYTONF~":
-        return text
-    lowered = text.lower()
-    if text == "~" or lowered == "null":
-        return None
-    if lowered in ("yes", "true", "on"):
-        return True
-    if lowered in ("no", "false", "off"):
-        return False
-    return text
-
-
-def _number(text: str) -> JsonValue:
-    lowered = text.lower()
-    if lowered in (".inf", "+.inf"):
-        return math.inf
-    if lowered == "-.inf":
-        return -math.inf
-    if lowered == ".nan":
-        return math.nan
-    if text.startswith(":") and len(text) > 1:
-        raise ValueError(f"{text!r} is a Ruby symbol, which Jekyll's safe YAML loader refuses")
-    if _SEXAGESIMAL_INT.match(text):
-        return _sexagesimal(text, int)
-    if _SEXAGESIMAL_FLOAT.match(text):
-        return _sexagesimal(text, float)
-    if _FLOAT.match(text):
-        if text in (".", "+.", "-."):
-            return text
-        return float(text.replace(",", "").replace("_", "").rstrip(".") or "0")
-    if _INTEGER.match(text):
-        return _integer(text.replace(",", "").replace("_", ""))
-    return text
-
-
-def _sexagesimal(text: str, kind: type[int] | type[float]) -> JsonValue:
-    parts = text.split(":")
-    total: float = 0
-    for index, part in enumerate(parts):
-        total += _ruby_number(part, kind) * 60 ** abs(index - 2)
-    return kind(total)
-
-
-def _ruby_number(text: str, kind: type[int] | type[float]) -> float:
-    match = re.match(r"[-+]?[0-9_]*\.?[0-9_]*", text)
-    digits = (match.group(0) if match else "").replace("_", "")
-    try:
-        return kind(digits) if kind is int else float(digits)
-    except ValueError:
-        return 0
-
-
-def _integer(text: str) -> int:
-    sign = -1 if text.startswith("-") else 1
-    body = text.lstrip("+-")
-    if body.startswith("0b"):
-        return sign * int(body[2:] or "0", 2)
-    if body.startswith("0x"):
-        return sign * int(body[2:] or "0", 16)
-    if len(body) > 1 and body.startswith("0"):
-        return sign * int(body, 8)
-    return sign * int(body)
-
-
-def _parse_time(text: str) -> dt.datetime | None:
-    match = _TIME_PARTS.match(text)
-    if match is None:
-        return None
-    year, month, day, hour, minute, second, fraction, zone, zone_minutes = match.groups()
-    micro = int((fraction or "0")[:6].ljust(6, "0"))
-    tz: dt.tzinfo | None = None
-    if zone == "Z":
-        tz = dt.UTC
-    elif zone:
-        offset = dt.timedelta(hours=abs(int(zone)), minutes=int(zone_minutes or 0))
-        tz = dt.timezone(-offset if zone.startswith("-") else offset)
-    try:
-        return dt.datetime(
-            int(year), int(month), int(day), int(hour), int(minute), int(second), micro, tz
-        )
-    except ValueError:
-        return None
 
 
 # --- composing ------------------------------------------------------------------------------
@@ -290,7 +157,19 @@ def scan(text: str) -> None:
 
 
 def load(text: str) -> Loaded:
-    """Compose and construct `text` as Jekyll would; raise YamlSyntaxError when it cannot."""
+    """Compose and construct `text` as Jekyll would; raise YamlSyntaxError when it cannot.
+
+    The common flat front matter takes the fast path, which gives the same data and positions
+    without building a node graph (see quickyaml)."""
+    if len(text) <= _PRESCAN_LIMIT or not _too_deep_for_the_parser(text):
+        quick = quickyaml.quick_load(text)
+        if quick is not None:
+            return Loaded(data=quick[0], node=quick[1])
+    return load_with_libyaml(text)
+
+
+def load_with_libyaml(text: str) -> Loaded:
+    """`load` without the fast path: the node graph libyaml composes, typed as Psych does."""
     node = compose(text)
     if node is None:
         return Loaded(data=None, node=None)
@@ -444,10 +323,21 @@ def _children(node: Node) -> Sequence[Node]:
 # --- positions ------------------------------------------------------------------------------
 
 
-def locate(node: Node | None, path: Sequence[PathPart]) -> tuple[int, int]:
+def start_of(node: Node | Positions | None) -> tuple[int, int]:
+    """0-based (line, column) where the document's root node starts."""
+    if node is None:
+        return (0, 0)
+    if isinstance(node, Positions):
+        return node.start
+    return (node.start_mark.line, node.start_mark.column)
+
+
+def locate(node: Node | Positions | None, path: Sequence[PathPart]) -> tuple[int, int]:
     """0-based (line, column) of the value at `path`, or of the deepest node that exists."""
     if node is None:
         return (0, 0)
+    if isinstance(node, Positions):
+        return node.locate(path)
     current = node
     for part in path:
         child = _child(current, part)
@@ -457,10 +347,13 @@ def locate(node: Node | None, path: Sequence[PathPart]) -> tuple[int, int]:
     return (current.start_mark.line, current.start_mark.column)
 
 
-def locate_key(node: Node | None, path: Sequence[PathPart], key: str) -> tuple[int, int]:
+def locate_key(node: Node | Positions | None, path: Sequence[PathPart],
+               key: str) -> tuple[int, int]:
     """0-based (line, column) of `key` itself inside the mapping at `path`."""
     if node is None:
         return (0, 0)
+    if isinstance(node, Positions):
+        return node.locate_key(path, key)
     current: Node | None = node
     for part in path:
         current = _child(current, part) if current is not None else None
