@@ -188,3 +188,27 @@ def test_site_wide_findings_quote_their_line_too(monkeypatch: pytest.MonkeyPatch
     assert lines[at + 1].startswith("  14 | [Email](2598536686@qq.com)")
     assert lines[at + 2] == "     |         ^"
     assert lines[at + 3] == "  hint: write [text](mailto:2598536686@qq.com) for an e-mail address"
+
+
+def test_workers_mixing_cached_and_changed_files_keep_the_site_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files stream through the workers while the cache answers for the unchanged ones: the
+    findings (which name the first of two colliding files) must not depend on that."""
+    monkeypatch.setenv("PAGEMGR_CACHE_DIR", str(tmp_path / "cache"))
+    site = broken_site(tmp_path)
+    papers = []
+    for number in range(900):
+        link = "/publication/same" if number % 97 == 0 else f"/publication/p{number}"
+        paper = site / "_publications" / f"2021-01-01-p{number:03}.md"
+        paper.write_text(f'---\ntitle: "P{number}"\ncategory: manuscripts\ndate: 2021-01-01\n'
+                         f"venue: J\npermalink: {link}\n---\n")
+        papers.append(paper)
+    expected = run_cli("check", "--site", site, "--format", "json", "--no-cache", "--jobs", "1")
+    run_cli("check", "--site", site, "--format", "json", "--jobs", "2")  # fills the cache
+    for paper in papers[::2]:  # every other file changes: half the answers come from the cache
+        paper.write_text(paper.read_text() + "\n")
+    mixed = run_cli("check", "--site", site, "--format", "json", "--jobs", "2")
+    assert mixed.exit_code == expected.exit_code == 1
+    assert mixed.json() == expected.json()
+    assert any(f["rule"] == "output-collision" for f in mixed.json()["findings"])

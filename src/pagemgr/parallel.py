@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -48,12 +49,18 @@ class Workers:
         global _worker_checker
         _worker_checker = None
 
-    def check(self, items: Sequence[SiteFile]) -> list[CachedReport]:
-        pool = self._pool_for(len(items))
+    def stream(self, items: Iterator[SiteFile]) -> Iterator[CachedReport]:
+        """Reports of `items`, in order, as they come: the workers check while `items` is
+        still being produced (in the pool's feeder thread), so nothing waits for a batch."""
+        first = list(itertools.islice(items, MIN_FILES_PER_WORKER * cores()))
+        pool = self._pool_for(len(first))
         if pool is None:
-            return [report_of(self.checker, item) for item in items]
-        chunks = pool.imap(_check_chunk, _chunks(items), chunksize=1)
-        return [report for chunk in chunks for report in chunk]
+            for item in itertools.chain(first, items):
+                yield report_of(self.checker, item)
+            return
+        chunks = pool.imap(_check_chunk, _chunks_of(itertools.chain(first, items)), chunksize=1)
+        for chunk in chunks:
+            yield from chunk
 
     def _pool_for(self, files: int) -> Pool | None:
         if self.pool is not None:
@@ -76,9 +83,9 @@ def report_of(checker: Checker, item: SiteFile) -> CachedReport:
     return CachedReport(tuple(report.findings), report.record, report.suppressed, report.facts)
 
 
-def _chunks(items: Sequence[SiteFile]) -> Iterator[list[SiteFile]]:
-    for start in range(0, len(items), _CHUNK):
-        yield list(items[start : start + _CHUNK])
+def _chunks_of(items: Iterator[SiteFile]) -> Iterator[list[SiteFile]]:
+    while chunk := list(itertools.islice(items, _CHUNK)):
+        yield chunk
 
 
 def _check_chunk(items: list[SiteFile]) -> list[CachedReport]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
@@ -150,9 +151,6 @@ class _Side:
         return settings.apply(everything, self.index.suppressions)
 
 
-_BATCH = 2000
-
-
 def _reports(
     checker: Checker,
     cache: check_cache.CheckCache,
@@ -160,46 +158,37 @@ def _reports(
     overlay: Mapping[str, str],
     jobs: int,
 ) -> Iterator[tuple[SiteFile, check_cache.CachedReport | None]]:
-    """Each file with its report (None for a static file), in order, batch by batch: from the
-    cache when the file is unchanged, else checked. Nothing but the site index outlives a batch."""
+    """Each file with its report (None for a static file), in order: from the cache when the
+    file is unchanged, else checked. Files stream through; only the site index stays."""
+    planned: deque[tuple[SiteFile, check_cache.StatKey | None, check_cache.CachedReport | None]]
+    planned = deque()
+
+    def to_check() -> Iterator[SiteFile]:  # runs in the workers' feeder thread
+        for item in items:
+            key, cached = _cached(cache, item, overlay)
+            planned.append((item, key, cached))
+            if cached is None and item.kind != "static":
+                yield item
+
     with parallel.Workers(checker, jobs) as workers:
-        for batch in _batched(items):
-            yield from _batch_reports(cache, list(batch), overlay, workers)
+        for report in workers.stream(to_check()):
+            while True:
+                item, key, cached = planned.popleft()
+                if item.kind == "static" or cached is not None:
+                    yield item, cached
+                    continue
+                cache.store(item, key, report)
+                yield item, report
+                break
+    for item, _, cached in planned:
+        yield item, cached
 
 
-def _batch_reports(
-    cache: check_cache.CheckCache,
-    batch: list[SiteFile],
-    overlay: Mapping[str, str],
-    workers: parallel.Workers,
-) -> Iterator[tuple[SiteFile, check_cache.CachedReport | None]]:
-    found: dict[str, check_cache.CachedReport] = {}
-    keys: dict[str, check_cache.StatKey | None] = {}
-    missing: list[SiteFile] = []
-    for item in batch:
-        if item.kind == "static":
-            continue
-        skip = item.rel in overlay or item.kind == "outside-link"
-        key = None if skip else check_cache.stat_key(item.location)
-        cached = cache.lookup(item, key)
-        if cached is not None:
-            found[item.rel] = cached
-        else:
-            keys[item.rel] = key
-            missing.append(item)
-    for item, report in zip(missing, workers.check(missing), strict=True):
-        cache.store(item, keys[item.rel], report)
-        found[item.rel] = report
-    for item in batch:
-        yield item, found.get(item.rel) if item.kind != "static" else None
-
-
-def _batched(items: Iterable[SiteFile]) -> Iterator[tuple[SiteFile, ...]]:
-    batch: list[SiteFile] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == _BATCH:
-            yield tuple(batch)
-            batch = []
-    if batch:
-        yield tuple(batch)
+def _cached(
+    cache: check_cache.CheckCache, item: SiteFile, overlay: Mapping[str, str]
+) -> tuple[check_cache.StatKey | None, check_cache.CachedReport | None]:
+    if item.kind == "static":
+        return None, None
+    skip = item.rel in overlay or item.kind == "outside-link"
+    key = None if skip else check_cache.stat_key(item.location)
+    return key, cache.lookup(item, key)

@@ -13,6 +13,8 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain, repeat
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from pagemgr import urls, yamlio
@@ -127,17 +129,17 @@ class _Draft:
     url_error: str | None = None
 
     def done(self) -> DocRecord:
-        fields = [getattr(self, name) for name in DocRecord._fields]
-        if self.positions:
-            fields[_POSITIONS_FIELD] = tuple(
-                part for key in POSITION_KEYS for part in self.positions.get(key, (0, 0)))
-        else:
-            fields[_POSITIONS_FIELD] = ()
+        fields = list(_RECORD_FIELDS(self))
+        positions = self.positions
+        fields[_POSITIONS_FIELD] = tuple(chain.from_iterable(
+            map(positions.get, POSITION_KEYS, repeat(_ABSENT)))) if positions else ()
         return DocRecord._make(fields)
 
 
 _POSITION_INDEX = {key: number for number, key in enumerate(POSITION_KEYS)}
 _POSITIONS_FIELD = DocRecord._fields.index("positions")
+_RECORD_FIELDS = attrgetter(*DocRecord._fields)
+_ABSENT = (0, 0)
 
 
 @dataclass(frozen=True, slots=True)
