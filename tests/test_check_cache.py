@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -166,10 +167,22 @@ def test_a_folder_listed_in_the_same_tick_it_changed_is_listed_again(site: Path)
     """A listing taken right after a change may miss a second change with the same mtime:
     such a listing is not trusted next time, even when the mtime still matches."""
     folder = site / "_publications"
-    os.utime(folder)  # changed just now
-    now = os.stat(folder).st_mtime_ns
+    now = time.time_ns() + 1_000_000_000  # the folder changes as the listing is taken
+    os.utime(folder, ns=(now, now))
     assert findings(site) == []
     copy = folder / "2021-copy.md"
     copy.write_text(COLLIDING)
     os.utime(folder, ns=(now, now))  # the same timestamp tick as the listing the run kept
     assert ("_publications/2021-copy.md", "output-collision", 4) in findings(site)
+
+
+def test_how_recent_a_folder_change_may_be_for_its_listing_to_be_trusted() -> None:
+    from pagemgr.site import _trusted
+
+    second = 1_800_000_000 * 1_000_000_000  # a whole second: a coarse file system's mtime
+    assert not _trusted(second, second + 1_500_000_000)
+    assert _trusted(second, second + 2_500_000_000)
+    fine = second + 123_456_789  # nanoseconds: only the kernel's coarse clock lags
+    assert not _trusted(fine, fine + 20_000_000)
+    assert _trusted(fine, fine + 500_000_000)
+    assert not _trusted(fine, fine - 1)  # changed after it was read

@@ -275,9 +275,16 @@ class FolderScan(NamedTuple):
         return pickled_as_tuple(self)
 
 
-# A folder changed within this long before it was read may change again within the same
-# timestamp tick: its scan is not trusted by the next run.
-_RACY_NS = 2_000_000_000
+# A folder changed just before it was read may change again within the same timestamp tick,
+# unseen: such a listing is not trusted by the next run. File systems with whole-second (or
+# hundredth) timestamps get a wide margin; nanosecond ones only cover the kernel's coarse clock.
+_RACY_COARSE_NS = 2_000_000_000
+_RACY_FINE_NS = 100_000_000
+
+
+def _trusted(mtime: int, read_at: int) -> bool:
+    coarse = mtime % 10_000_000 == 0
+    return read_at - mtime > (_RACY_COARSE_NS if coarse else _RACY_FINE_NS)
 
 
 def _walk(site: Site, root: Path) -> Iterator[SiteFile]:
@@ -318,8 +325,7 @@ def _folder_scan(
     if scan is None:
         return None
     site.folders_changed = True
-    trusted = time.time_ns() - mtime > _RACY_NS
-    return FolderScan(mtime if trusted else -1, *scan)
+    return FolderScan(mtime if _trusted(mtime, time.time_ns()) else -1, *scan)
 
 
 def _read_folder(
