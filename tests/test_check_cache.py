@@ -37,8 +37,8 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_cache_lives_outside_the_site(site: Path, tmp_path: Path) -> None:
     findings(site)
-    cached = list((tmp_path / "cache").iterdir())
-    assert len(cached) == 1 and cached[0].suffix == ".pickle"
+    cached = sorted(p.name.split("-")[0] for p in (tmp_path / "cache").iterdir())
+    assert cached == ["check", "config"]  # per-file results; _config.yml as parsed
     assert not any(p.suffix == ".pickle" for p in site.rglob("*"))
 
 
@@ -79,10 +79,29 @@ def test_config_change_invalidates_everything(site: Path) -> None:
 
 def test_corrupt_cache_is_rebuilt(site: Path, tmp_path: Path) -> None:
     findings(site)
-    (cached,) = (tmp_path / "cache").iterdir()
-    cached.write_bytes(b"not a pickle at all")
+    for cached in (tmp_path / "cache").iterdir():
+        cached.write_bytes(b"not a pickle at all")
     assert findings(site) == []
-    assert cached.read_bytes() != b"not a pickle at all"
+    for cached in (tmp_path / "cache").iterdir():
+        assert cached.read_bytes() != b"not a pickle at all"
+
+
+def test_an_unchanged_config_is_not_parsed_again(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pagemgr import yamlio
+
+    assert findings(site) == []
+    parsed: list[str] = []
+    real = yamlio.load_with_libyaml
+    monkeypatch.setattr(yamlio, "load_with_libyaml",
+                        lambda text: parsed.append(text) or real(text))
+    assert findings(site) == []
+    assert not any("collections:" in text for text in parsed)  # _config.yml came from the cache
+    config = site / "_config.yml"
+    config.write_text(config.read_text() + "\nfuture: true\n")
+    findings(site)
+    assert any("future: true" in text for text in parsed)
 
 
 def test_no_cache_reads_everything_and_writes_nothing(site: Path, tmp_path: Path) -> None:

@@ -112,7 +112,9 @@ def test_parses_with_libyaml() -> None:
     import ruamel.yaml.cyaml as cyaml
 
     assert cyaml.__yaml_lib in ("clib", "clibz")
-    assert "_ruamel_yaml" in yamlio.CParser.__module__
+    from pagemgr import libyaml
+
+    assert "_ruamel_yaml" in libyaml.CParser.__module__
 
 
 _PSYCH_DUMP = r"""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
@@ -188,5 +187,7 @@ def did_you_mean(key: str, known: tuple[str, ...]) -> str | None:
     plain = key.lower().replace("_", "").replace("-", "")
     if plain in squashed:
         return lowered[squashed[plain]]
+    import difflib  # only for a key nobody knows
+
     close = difflib.get_close_matches(key.lower(), list(lowered), n=1, cutoff=0.75)
     return lowered[close[0]] if close else None

@@ -185,15 +185,16 @@ def files_in_site(root: Path, paths: Sequence[Path]) -> list[Path]:
     ]
 
 
-def load_site(root: Path, config_text: str | None = None) -> Site:
-    """The site at `root`; `config_text` stands in for its _config.yml (an edit being checked)."""
+def load_site(root: Path, config_text: str | None = None, cached: bool = True) -> Site:
+    """The site at `root`; `config_text` stands in for its _config.yml (an edit being checked).
+    With `cached`, an unchanged _config.yml is taken as parsed last time (see config_cache)."""
     site = Site(root=root)
     config_path = root / CONFIG_NAME
     try:
         if config_text is None:
             config_text = config_path.read_bytes().decode("utf-8")
         site.config_text = config_text.removeprefix("\ufeff")
-        site.config_loaded = yamlio.load(site.config_text)
+        site.config_loaded = _parsed_config(root, site.config_text, cached)
     except (OSError, UnicodeDecodeError):
         site.config_text = None
     except yamlio.YamlSyntaxError as exc:
@@ -202,6 +203,14 @@ def load_site(root: Path, config_text: str | None = None) -> Site:
         site.config = site.config_loaded.data
     site.collections = _collections(site.config)
     return site
+
+
+def _parsed_config(root: Path, text: str, cached: bool) -> yamlio.Loaded:
+    if not cached:
+        return yamlio.load(text)
+    from pagemgr import config_cache  # it needs the check cache's location, which needs Site
+
+    return config_cache.load_config(root, text)
 
 
 def _collections(config: dict[str, Any]) -> dict[str, Collection]:

@@ -101,32 +101,40 @@ class DocRecord(NamedTuple):
         return index < len(self.positions) and self.positions[index] != 0
 
 
-@dataclass(slots=True)
 class _Draft:
-    """A DocRecord while `record_of` fills it in."""
+    """A DocRecord while `record_of` fills it in (a plain class: it costs nothing to define)."""
 
+    __slots__ = DocRecord._fields
     rel: str
     collection: str
     stem: str
     has_front_matter: bool
     readable: bool
-    title: str | None = None
-    date: dt.date | None = None
-    date_raw: bool = False
-    permalink: str | None = None
-    category: str | None = None
-    collection_value: str | None = None
-    published: bool = True
-    layout: str | None = None
-    has_layout_key: bool = False
-    has_excerpt: bool = False
-    redirects: tuple[tuple[str, int, int], ...] = ()
-    links: tuple[Link, ...] = ()
-    positions: dict[str, Pos] = field(default_factory=dict)
-    url: str | None = None
-    dest: str | None = None
-    hidden: str = ""
-    url_error: str | None = None
+    title: str | None
+    date: dt.date | None
+    date_raw: bool
+    permalink: str | None
+    category: str | None
+    collection_value: str | None
+    published: bool
+    layout: str | None
+    has_layout_key: bool
+    has_excerpt: bool
+    redirects: tuple[tuple[str, int, int], ...]
+    links: tuple[Link, ...]
+    positions: dict[str, Pos]
+    url: str | None
+    dest: str | None
+    hidden: str
+    url_error: str | None
+
+    def __init__(self, rel: str, collection: str, stem: str, has_front_matter: bool,
+                 readable: bool) -> None:
+        for name, value in _DRAFT_DEFAULTS:
+            setattr(self, name, value)
+        self.rel, self.collection, self.stem = rel, collection, stem
+        self.has_front_matter, self.readable = has_front_matter, readable
+        self.positions = {}
 
     def done(self) -> DocRecord:
         fields = list(_RECORD_FIELDS(self))
@@ -136,6 +144,7 @@ class _Draft:
         return DocRecord._make(fields)
 
 
+_DRAFT_DEFAULTS = tuple(DocRecord._field_defaults.items())
 _POSITION_INDEX = {key: number for number, key in enumerate(POSITION_KEYS)}
 _POSITIONS_FIELD = DocRecord._fields.index("positions")
 _RECORD_FIELDS = attrgetter(*DocRecord._fields)
@@ -238,7 +247,7 @@ def _key_positions(node: Any, keys: list[str]) -> dict[str, Pos]:
     """1-based positions of top-level `keys`, as `yamlio.locate_key(node, [], key)` gives them."""
     if node is None:
         return dict.fromkeys(keys, (1, 1))
-    if isinstance(node, yamlio.Positions):
+    if isinstance(node, yamlio.Positions | yamlio.PositionTree):
         located = {key: node.locate_key([], key) for key in keys}
         return {key: (line + 1, column + 1) for key, (line, column) in located.items()}
     found: dict[str, Pos] = {}

@@ -31,7 +31,7 @@ def check(
     site_wide: bool = True,
 ) -> int:
     root = find_site_root(site_path, hook_start(paths) if hook else Path.cwd())
-    site = load_site(root)
+    site = load_site(root, cached=use_cache)
     if hook:
         paths = files_in_site(root, paths)
         if not paths:

@@ -1,0 +1,52 @@
+"""_config.yml as it was last parsed, kept beside the check cache.
+
+A run whose _config.yml is unchanged neither parses it again nor imports libyaml for it. The
+entry is the exact text with pagemgr's version, so it is never stale; one that cannot be read is
+ignored, and a write goes to a temporary file renamed over the old one.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+
+from pagemgr import __version__, yamlio
+from pagemgr.check_cache import cache_file
+
+FORMAT = 1
+
+
+def load_config(site_root: Path, text: str) -> yamlio.Loaded:
+    """`yamlio.load(text)`, from the cache when `text` is what was parsed last time; raises
+    YamlSyntaxError as `load` does (nothing is cached then)."""
+    path = _path_for(site_root)
+    key = (FORMAT, __version__, text)
+    try:
+        with open(path, "rb") as handle:
+            stored_key, loaded = pickle.load(handle)
+        if stored_key == key and isinstance(loaded, yamlio.Loaded):
+            return loaded
+    except Exception:  # missing, partial or foreign: parse again
+        pass
+    loaded = yamlio.portable(yamlio.load(text))
+    _save(path, (key, loaded))
+    return loaded
+
+
+def _path_for(site_root: Path) -> Path:
+    checks = cache_file(site_root)
+    return checks.with_name("config-" + checks.name.removeprefix("check-"))
+
+
+def _save(path: Path, entry: object) -> None:
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(prefix=".config-", dir=path.parent)
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(entry, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except OSError:
+        return
