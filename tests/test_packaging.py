@@ -72,3 +72,20 @@ def test_wheel_installs_and_checks_outside_the_source_tree(tmp_path: Path) -> No
     ).stdout.strip()
     assert parser == "clib"
     shutil.rmtree(env_dir)
+
+
+def test_only_libyaml_imports_ruamel_and_only_git_py_imports_gitpython() -> None:
+    importers: dict[str, set[str]] = {"ruamel": set(), "_ruamel_yaml": set(), "git": set()}
+    for path in (REPO / "src" / "pagemgr").rglob("*.py"):
+        typing_only = False  # imports under `if TYPE_CHECKING:` never run
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                typing_only = line.startswith("if TYPE_CHECKING") or (
+                    typing_only and line[0] == " ")
+            words = line.split()
+            if not typing_only and len(words) >= 2 and words[0] in ("import", "from"):
+                top = words[1].split(".")[0]
+                if top in importers:
+                    importers[top].add(path.relative_to(REPO / "src").as_posix())
+    assert importers["ruamel"] | importers["_ruamel_yaml"] == {"pagemgr/libyaml.py"}
+    assert importers["git"] <= {"pagemgr/git.py"}
