@@ -272,3 +272,12 @@ def test_commit_commits_only_the_new_file(tmp_path: Path, monkeypatch: pytest.Mo
     shown = subprocess.run(["git", "show", "--name-only", "--format=%s", "HEAD"], cwd=site,
                            check=True, capture_output=True, text=True).stdout.split()
     assert shown == ["Add", "talk:", "Commit", "Me", "_talks/2024-01-01-commit-me.md"]
+
+
+def test_a_collection_the_config_does_not_declare_is_refused(tmp_path: Path) -> None:
+    site = make_site(tmp_path)  # declares publications and talks only
+    result = run_cli("add", "teaching", "--site", site, "--title", "Course 1", "--date",
+                     "2024-09-01")
+    assert result.exit_code == 2
+    assert "declares no `teaching` collection" in result.stderr
+    assert not (site / "_teaching").exists()

@@ -93,6 +93,7 @@ def request_from(label: str, kwargs: dict[str, Any]) -> Request:
 
 def add(req: Request) -> int:
     site = load_site(find_site_root(req.site_path, Path.cwd()))
+    _require_collection(site, req.label)
     conv = conventions.learn(site, req.label)
     flags = typed_fields(req)
     if req.label == "publications":
@@ -128,6 +129,16 @@ def add(req: Request) -> int:
 
 
 # --- values from flags ------------------------------------------------------------------------
+
+
+def _require_collection(site: Site, label: str) -> None:
+    """Jekyll skips every file of a collection _config.yml does not declare: refuse to write one."""
+    if label not in site.collections:
+        raise UsageError(
+            f"_config.yml declares no `{label}` collection, so Jekyll would skip the new file; "
+            f"add it under `collections:` (academicpages: `{label}: {{output: true, permalink: "
+            "/:collection/:path/}`) and run the command again"
+        )
 
 
 def typed_fields(req: Request) -> dict[str, Any]:
