@@ -86,7 +86,7 @@ class Site:
     folder_scans: dict[str, FolderScan] | None = None
     folders_changed: bool = False
 
-    @property
+    @cached_property
     def document_extensions(self) -> frozenset[str]:
         raw = self.config.get("markdown_ext", DEFAULT_MARKDOWN_EXT)
         names = str(raw).split(",") if raw else DEFAULT_MARKDOWN_EXT.split(",")
