@@ -205,3 +205,38 @@ def test_how_recent_a_folder_change_may_be_for_its_listing_to_be_trusted() -> No
     assert not _trusted(fine, fine + 20_000_000)
     assert _trusted(fine, fine + 500_000_000)
     assert not _trusted(fine, fine - 1)  # changed after it was read
+
+
+def test_the_cache_never_answers_differently_from_a_full_read(site: Path) -> None:
+    """Random edits, additions, removals and new folders between runs, with folder listings
+    old enough to be trusted: every cached run must say what a run without the cache says."""
+    import random
+
+    chooser = random.Random(7)
+    made: list[Path] = []
+    steps = 0
+    for steps in range(1, 41):
+        action = chooser.choice(["add", "add", "edit", "remove", "folder", "age"])
+        number = chooser.randrange(1000)
+        link = f"/publication/p{chooser.randrange(6)}"  # collisions come and go
+        text = (f'---\ntitle: "P{number}"\ncategory: manuscripts\ndate: 2021-01-01\n'
+                f"venue: J\npermalink: {link}\n---\n")
+        if action == "add" or (action in ("edit", "remove") and not made):
+            made.append(site / "_publications" / f"2021-01-01-p{number}.md")
+            made[-1].write_text(text)
+        elif action == "edit":
+            chooser.choice(made).write_text(text.replace("venue: J\n", chooser.choice(
+                ["venue: J\n", "", "venu: J\n"])))
+        elif action == "remove":
+            made.pop(chooser.randrange(len(made))).unlink()
+        elif action == "folder":
+            folder = site / "_publications" / f"sub{number}"
+            folder.mkdir(exist_ok=True)
+            made.append(folder / f"2021-01-01-q{number}.md")
+            made[-1].write_text(text)
+        else:
+            _age_folders(site, seconds=chooser.randrange(1, 100))
+        cached = run_cli("check", "--site", site, "--format", "json")
+        fresh = run_cli("check", "--site", site, "--format", "json", "--no-cache")
+        assert cached.json() == fresh.json(), (steps, action)
+    print(f"cache agreed with a full read after each of {steps} random changes")
