@@ -134,35 +134,50 @@ class CheckCache:
     def save(self) -> None:
         if self.path is None or not self.worth_saving():
             return
-        try:
-            import tempfile
-
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temporary = tempfile.mkstemp(prefix=".check-", dir=self.path.parent)
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump((FORMAT, self.fingerprint, self.entries, self.folder_scans), handle,
-                            protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.path)
-        except OSError:
-            return
+        write_pickle(self.path, (FORMAT, self.fingerprint, self.entries, self.folder_scans))
 
 
 Entries = dict[str, tuple[StatKey, CachedReport]]
 
 
 def _load(path: Path, print_: str) -> tuple[Entries, dict[str, FolderScan]]:
-    collecting = gc.isenabled()
-    gc.disable()  # tens of thousands of new tuples would start a collection every few hundred
-    try:
-        with open(path, "rb") as handle:
-            version, stored_print, entries, scans = pickle.load(handle)
-    except Exception:  # a missing, partial or foreign cache is rebuilt, whatever is wrong with it
-        return {}, {}
-    finally:
-        if collecting:
-            gc.enable()
+    stored = read_pickle(path)
     gc.freeze()  # what the cache holds lives as long as the run: never scan it again
+    try:
+        version, stored_print, entries, scans = stored
+    except (TypeError, ValueError):
+        return {}, {}
     if (version != FORMAT or stored_print != print_ or not isinstance(entries, dict)
             or not isinstance(scans, dict)):
         return {}, {}
     return entries, scans
+
+
+def read_pickle(path: Path) -> Any:
+    """What `write_pickle` stored at `path`, or None when it is missing or unreadable."""
+    collecting = gc.isenabled()
+    gc.disable()  # tens of thousands of new tuples would start a collection every few hundred
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    except Exception:  # a missing, partial or foreign cache is rebuilt, whatever is wrong with it
+        return None
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def write_pickle(path: Path, value: object) -> None:
+    """Store `value` at `path` through a temporary file renamed over it, so that a concurrent
+    reader sees the old or the new cache, never half of one; a cache that cannot be written
+    is simply not written."""
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", dir=path.parent)
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except OSError:
+        return

@@ -7,12 +7,10 @@ ignored, and a write goes to a temporary file renamed over the old one.
 
 from __future__ import annotations
 
-import os
-import pickle
 from pathlib import Path
 
 from pagemgr import __version__, yamlio
-from pagemgr.check_cache import cache_file
+from pagemgr.check_cache import cache_file, read_pickle, write_pickle
 
 FORMAT = 1
 
@@ -22,31 +20,14 @@ def load_config(site_root: Path, text: str) -> yamlio.Loaded:
     YamlSyntaxError as `load` does (nothing is cached then)."""
     path = _path_for(site_root)
     key = (FORMAT, __version__, text)
-    try:
-        with open(path, "rb") as handle:
-            stored_key, loaded = pickle.load(handle)
-        if stored_key == key and isinstance(loaded, yamlio.Loaded):
-            return loaded
-    except Exception:  # missing, partial or foreign: parse again
-        pass
+    match read_pickle(path):
+        case (stored_key, yamlio.Loaded() as cached) if stored_key == key:
+            return cached
     loaded = yamlio.portable(yamlio.load(text))
-    _save(path, (key, loaded))
+    write_pickle(path, (key, loaded))
     return loaded
 
 
 def _path_for(site_root: Path) -> Path:
     checks = cache_file(site_root)
     return checks.with_name("config-" + checks.name.removeprefix("check-"))
-
-
-def _save(path: Path, entry: object) -> None:
-    import tempfile
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(prefix=".config-", dir=path.parent)
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(entry, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
-    except OSError:
-        return

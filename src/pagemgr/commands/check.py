@@ -46,8 +46,8 @@ def check(
 
 def named_files(site: Site, paths: Sequence[Path]) -> list[str]:
     """Site-relative paths of the files named (folders are expanded by the walk instead)."""
-    return [site.rel(Path(os.path.normpath(path.absolute()))) for path in paths
-            if path.is_file() and Path(os.path.normpath(path.absolute())).is_relative_to(site.root)]
+    return [site.rel(Path(os.path.normpath(path.absolute())))
+            for path in files_in_site(site.root, paths)]
 
 
 def exit_code(result: CheckResult, strict: bool) -> int:
