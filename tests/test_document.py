@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pagemgr.document import has_yaml_header, parse_document
 
@@ -53,3 +57,24 @@ def test_yaml_header_needs_the_opener_alone_on_the_first_line() -> None:
     assert has_yaml_header("---  \r\n")
     assert not has_yaml_header("--- a: 1\n")
     assert not has_yaml_header("\ufeff---\n")
+
+
+# Jekyll's YAML_FRONT_MATTER_REGEXP as Jekyll writes it (Ruby's \s is ASCII-only): the split
+# must give the same front matter and body for any text.
+_JEKYLL = re.compile(
+    r"\A(---[ \t\r\n\f\v]*\n.*?\n?)^((---|\.\.\.)[ \t\r\n\f\v]*$\n?)", re.MULTILINE | re.DOTALL
+)
+_PIECES = st.sampled_from(
+    ["---", "...", "\n", "\r\n", " ", "\t", "a: 1", "-", ".", "x", "\f", "----", "--- x", "\v"]
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_PIECES, max_size=14).map("".join))
+def test_split_agrees_with_jekylls_regex_on_any_text(text: str) -> None:
+    document = parse_document(text)
+    match = _JEKYLL.match(text)
+    assert document.has_front_matter == (match is not None)
+    if match is not None:
+        assert document.front_matter == match.group(1)
+        assert document.body == text[match.end() :]

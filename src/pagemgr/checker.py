@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,7 +42,19 @@ class FileReport:
     facts: site_index.DataFacts | None = None  # what the site index keeps of a data file
 
 
+class Deferred(Exception):
+    """Raised instead of explaining a document that is not valid, when `Checker.defer_invalid`
+    asks to leave that to another process (the one that has jsonschema loaded)."""
+
+
+def explainer_loaded() -> bool:
+    """Whether this process has jsonschema, which says why a document is not valid."""
+    return "jsonschema" in sys.modules
+
+
 class Checker:
+    defer_invalid = False
+
     def __init__(
         self, site: Site, schemas: SchemaSet, overlay: Mapping[str, str] | None = None
     ) -> None:
@@ -271,6 +284,8 @@ class _FileCheck:
             seen: set[tuple[Any, ...]] = set()
             valid = schemas.predicate_for(key)
             if valid is None or not valid(data):
+                if valid is not None and self.checker.defer_invalid and not explainer_loaded():
+                    raise Deferred
                 for error in schemas.validator_for(key).iter_errors(data):
                     self.schema_error(schema, error, seen)
             for path, unknown in schema_walk.unknown_keys(schema, data):
@@ -333,8 +348,10 @@ class _FileCheck:
         categories = self.checker.site.publication_categories
         if categories is None:
             return
-        names = ", ".join(str(name) for name in categories)
         value = data.get("category")
+        if value is not None and str(value) in categories:
+            return
+        names = ", ".join(str(name) for name in categories)
         if value is None:
             line, column = self.opener_position()
             self.add(
@@ -345,7 +362,7 @@ class _FileCheck:
                 "_config.yml publication_category, so this paper is not shown",
                 f"add `category: {next(iter(categories))}` (one of: {names})",
             )
-        elif str(value) not in categories:
+        else:
             line, column = yamlio.locate(self.node, ["category"])
             self.add(
                 line,

@@ -1,24 +1,39 @@
-"""Checking many files on every core: forked workers share the parent's checker and schemas."""
+"""Checking many files on every core: forked processes share the parent's checker and schemas.
+
+The files to check are cut into chunks whose numbers wait in a pipe. The parent and each forked
+child take chunk numbers from it until it is empty (reads of a few bytes from a pipe are
+atomic, so no chunk is taken twice). A child sends each chunk's reports back, pickled, through a
+pipe of its own as soon as it has them, and the parent reads what has come in between its own
+chunks. A chunk that never came back (its child died) is checked by the parent afterwards, so a
+failing child costs time, never a report.
+
+Explaining why a document is not valid needs jsonschema, whose import costs more than checking a
+hundred documents. Children leave such documents to the parent (see `Checker.defer_invalid`),
+so that at most one process pays for it.
+"""
 
 from __future__ import annotations
 
-import itertools
 import os
-from collections.abc import Iterator
-from types import TracebackType
-from typing import TYPE_CHECKING
+import pickle
+import signal
+import struct
+from collections.abc import Iterator, Sequence
 
 from pagemgr.check_cache import CachedReport
-from pagemgr.checker import Checker
+from pagemgr.checker import Checker, Deferred
 from pagemgr.site import SiteFile
 
-if TYPE_CHECKING:
-    from multiprocessing.pool import Pool
+# Below this many files per process, forking costs more than it saves.
+MIN_FILES_PER_PROCESS = 400
+_CHUNK = 32
+_MAX_CHUNKS = 4096  # their numbers must fit in the pipe's buffer: 4 bytes each, 64 KiB on Linux
+_TOKEN = struct.Struct("=I")
+_FRAME = struct.Struct("=Q")
+_PIPE_SIZE = 1 << 20
+_F_SETPIPE_SZ = 1031  # Linux's fcntl command; elsewhere the pipe keeps its size
 
-# Below this many files to read, starting workers costs more than it saves.
-MIN_FILES_PER_WORKER = 400
-_CHUNK = 200
-_worker_checker: Checker | None = None
+Reports = list[CachedReport | None]  # None: left to the parent
 
 
 def cores() -> int:
@@ -26,56 +41,43 @@ def cores() -> int:
     return len(usable) if usable else (os.cpu_count() or 1)
 
 
-class Workers:
-    """Checks batches of files, in order: in this process, or in a pool started on first need.
+def processes_for(jobs: int, files: int) -> int:
+    """How many processes check `files` files: `jobs` when given (> 0), else one per core as
+    long as each gets enough files to pay for its start."""
+    wanted = jobs if jobs > 0 else min(cores(), files // MIN_FILES_PER_PROCESS)
+    return max(1, wanted) if hasattr(os, "fork") else 1
 
-    `jobs` > 0 is the number of processes; 0 means one per core once a batch has enough files
-    to read to pay for them.
-    """
 
-    def __init__(self, checker: Checker, jobs: int) -> None:
-        self.checker = checker
-        self.jobs = jobs
-        self.pool: Pool | None = None
-
-    def __enter__(self) -> Workers:
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
-        if self.pool is not None:
-            self.pool.terminate() if error is not None else self.pool.close()
-            self.pool.join()
-        global _worker_checker
-        _worker_checker = None
-
-    def stream(self, items: Iterator[SiteFile]) -> Iterator[CachedReport]:
-        """Reports of `items`, in order, as they come: the workers check while `items` is
-        still being produced (in the pool's feeder thread), so nothing waits for a batch."""
-        first = list(itertools.islice(items, MIN_FILES_PER_WORKER * cores()))
-        pool = self._pool_for(len(first))
-        if pool is None:
-            for item in itertools.chain(first, items):
-                yield report_of(self.checker, item)
-            return
-        chunks = pool.imap(_check_chunk, _chunks_of(itertools.chain(first, items)), chunksize=1)
-        for chunk in chunks:
-            yield from chunk
-
-    def _pool_for(self, files: int) -> Pool | None:
-        if self.pool is not None:
-            return self.pool
-        workers = self.jobs if self.jobs > 0 else min(cores(), files // MIN_FILES_PER_WORKER)
-        if workers <= 1:
-            return None
-        import multiprocessing  # only a run that reads many files pays for it
-
-        if "fork" not in multiprocessing.get_all_start_methods():
-            return None
-        global _worker_checker
-        _worker_checker = self.checker
-        self.pool = multiprocessing.get_context("fork").Pool(workers)
-        return self.pool
+def check_all(checker: Checker, items: Sequence[SiteFile], jobs: int) -> list[CachedReport]:
+    """The report of each of `items`, in order."""
+    processes = processes_for(jobs, len(items))
+    if processes <= 1:
+        return [report_of(checker, item) for item in items]
+    size = max(_CHUNK, -(-len(items) // _MAX_CHUNKS))
+    chunks = [items[start : start + size] for start in range(0, len(items), size)]
+    # The first chunk, checked before forking, loads what every process needs once.
+    done: dict[int, Reports] = {0: list(_check(checker, chunks[0]))}
+    tokens = _queue(range(1, len(chunks)))
+    children: list[_Child] = []
+    try:
+        for _ in range(processes - 1):
+            children.append(_Child(checker, chunks, tokens))
+        for number in _taken(tokens):
+            done[number] = list(_check(checker, chunks[number]))
+            for child in children:
+                done.update(child.answers(wait=False))
+        for child in children:
+            done.update(child.answers(wait=True))
+    finally:
+        os.close(tokens)
+        for child in children:
+            child.stop()
+    return [
+        report if report is not None else report_of(checker, item)
+        for number, chunk in enumerate(chunks)
+        for item, report in zip(chunk, done.get(number) or list(_check(checker, chunk)),
+                                strict=True)
+    ]
 
 
 def report_of(checker: Checker, item: SiteFile) -> CachedReport:
@@ -83,11 +85,104 @@ def report_of(checker: Checker, item: SiteFile) -> CachedReport:
     return CachedReport(tuple(report.findings), report.record, report.suppressed, report.facts)
 
 
-def _chunks_of(items: Iterator[SiteFile]) -> Iterator[list[SiteFile]]:
-    while chunk := list(itertools.islice(items, _CHUNK)):
-        yield chunk
+def _check(checker: Checker, chunk: Sequence[SiteFile]) -> Iterator[CachedReport | None]:
+    for item in chunk:
+        try:
+            yield report_of(checker, item)
+        except Deferred:
+            yield None
 
 
-def _check_chunk(items: list[SiteFile]) -> list[CachedReport]:
-    assert _worker_checker is not None
-    return [report_of(_worker_checker, item) for item in items]
+def _queue(numbers: range) -> int:
+    """A pipe holding `numbers`; returns its reading end."""
+    read_end, write_end = os.pipe()
+    try:
+        os.write(write_end, b"".join(_TOKEN.pack(number) for number in numbers))
+    finally:
+        os.close(write_end)
+    return read_end
+
+
+def _taken(tokens: int) -> Iterator[int]:
+    while len(token := os.read(tokens, _TOKEN.size)) == _TOKEN.size:
+        yield _TOKEN.unpack(token)[0]
+
+
+class _Child:
+    """A forked process that takes chunks from the queue and answers chunk by chunk."""
+
+    def __init__(self, checker: Checker, chunks: Sequence[Sequence[SiteFile]], tokens: int) -> None:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # never returns, never runs the parent's exit handlers
+            code = 1
+            try:
+                os.close(read_end)
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
+                _serve(checker, chunks, tokens, write_end)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write_end)
+        os.set_blocking(read_end, False)
+        self.pid: int | None = pid
+        self.fd: int | None = read_end
+        self.pending = bytearray()
+
+    def answers(self, wait: bool) -> Iterator[tuple[int, Reports]]:
+        """The chunks answered so far (`wait`: all of them, until the child is done)."""
+        if self.fd is None:
+            return
+        if wait:
+            os.set_blocking(self.fd, True)
+        while True:
+            try:
+                data = os.read(self.fd, _PIPE_SIZE)
+            except BlockingIOError:
+                break
+            if not data:
+                self._reap()
+                break
+            self.pending += data
+        yield from self._frames()
+
+    def _frames(self) -> Iterator[tuple[int, Reports]]:
+        start = 0
+        while len(self.pending) - start >= _FRAME.size:
+            (length,) = _FRAME.unpack_from(self.pending, start)
+            end = start + _FRAME.size + length
+            if end > len(self.pending):
+                break
+            yield pickle.loads(self.pending[start + _FRAME.size : end])
+            start = end
+        del self.pending[:start]
+
+    def _reap(self) -> None:
+        assert self.fd is not None and self.pid is not None
+        os.close(self.fd)
+        os.waitpid(self.pid, 0)
+        self.fd = self.pid = None
+
+    def stop(self) -> None:
+        """Kill the child unless it is done (the parent gave up: Ctrl-C, an error)."""
+        if self.pid is not None:
+            os.kill(self.pid, signal.SIGKILL)
+            self._reap()
+
+
+def _serve(checker: Checker, chunks: Sequence[Sequence[SiteFile]], tokens: int, out: int) -> None:
+    """The child's work: check the chunks it takes, and write each one's reports as a frame
+    (its length, then the pickle of its number and reports)."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(out, _F_SETPIPE_SZ, _PIPE_SIZE)
+    except (ImportError, OSError):
+        pass
+    checker.defer_invalid = True
+    with os.fdopen(out, "wb") as answers:
+        for number in _taken(tokens):
+            frame = pickle.dumps((number, list(_check(checker, chunks[number]))),
+                                 pickle.HIGHEST_PROTOCOL)
+            answers.write(_FRAME.pack(len(frame)) + frame)
+            answers.flush()

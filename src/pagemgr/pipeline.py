@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
@@ -159,29 +158,17 @@ def _reports(
     jobs: int,
 ) -> Iterator[tuple[SiteFile, check_cache.CachedReport | None]]:
     """Each file with its report (None for a static file), in order: from the cache when the
-    file is unchanged, else checked. Files stream through; only the site index stays."""
-    planned: deque[tuple[SiteFile, check_cache.StatKey | None, check_cache.CachedReport | None]]
-    planned = deque()
-
-    def to_check() -> Iterator[SiteFile]:  # runs in the workers' feeder thread
-        for item in items:
-            key, cached = _cached(cache, item, overlay)
-            planned.append((item, key, cached))
-            if cached is None and item.kind != "static":
-                yield item
-
-    with parallel.Workers(checker, jobs) as workers:
-        for report in workers.stream(to_check()):
-            while True:
-                item, key, cached = planned.popleft()
-                if item.kind == "static" or cached is not None:
-                    yield item, cached
-                    continue
-                cache.store(item, key, report)
-                yield item, report
-                break
-    for item, _, cached in planned:
-        yield item, cached
+    file is unchanged, else checked (on every core when there are many to check)."""
+    planned = [(item, *_cached(cache, item, overlay)) for item in items]
+    to_check = [item for item, _, cached in planned if cached is None and item.kind != "static"]
+    checked = iter(parallel.check_all(checker, to_check, jobs))
+    for item, key, cached in planned:
+        if item.kind == "static" or cached is not None:
+            yield item, cached
+            continue
+        report = next(checked)
+        cache.store(item, key, report)
+        yield item, report
 
 
 def _cached(
@@ -189,6 +176,6 @@ def _cached(
 ) -> tuple[check_cache.StatKey | None, check_cache.CachedReport | None]:
     if item.kind == "static":
         return None, None
-    skip = item.rel in overlay or item.kind == "outside-link"
+    skip = not cache.enabled or item.rel in overlay or item.kind == "outside-link"
     key = None if skip else check_cache.stat_key(item.location)
     return key, cache.lookup(item, key)

@@ -94,9 +94,10 @@ class Positions:
     @property
     def start(self) -> Mark:
         """The root mapping's start mark: its first key."""
-        return (next(iter(self._key_lines().values())), 0)
+        return (next(iter(self.key_lines().values())), 0)
 
-    def _key_lines(self) -> dict[str, int]:
+    def key_lines(self) -> dict[str, int]:
+        """The 0-based line of each top-level key (its column is 0)."""
         if self._keys is None:
             rows = enumerate(self._rows, self._first)
             self._keys = {row[0]: number for number, row in rows if row[0]}
@@ -122,7 +123,7 @@ class Positions:
     def locate_key(self, path: Sequence[str | int], key: str) -> Mark:
         """`key` itself inside the mapping at `path`; only the root is a mapping here."""
         if not path:
-            line = self._key_lines().get(key)
+            line = self.key_lines().get(key)
             if line is not None:
                 return (line, 0)
         return self.locate(path)

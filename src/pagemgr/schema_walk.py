@@ -68,7 +68,26 @@ def known_keys(sub: Schema) -> tuple[str, ...] | None:
 
 def unknown_keys(root: Schema, data: Any) -> Iterator[tuple[list[str | int], str]]:
     """(path of the mapping, key) for every key the schema does not name."""
-    yield from _unknown(_walk_of(root).node(root), data, [], 0)
+    node = _walk_of(root).node(root)
+    if _known_and_flat(node, data):
+        return iter(())
+    return _unknown(node, data, [], 0)
+
+
+def _known_and_flat(node: _Node, data: Any) -> bool:
+    """A quick yes for the common front matter: a mapping of named keys whose values hold no
+    mapping in which an unknown key could hide."""
+    known = node.known
+    if known is None or node.patterned or not isinstance(data, dict):
+        return False
+    if not known.issuperset(data):
+        return False
+    for value in data.values():
+        if isinstance(value, dict):
+            return False
+        if isinstance(value, list) and any(isinstance(item, dict | list) for item in value):
+            return False
+    return True
 
 
 def _unknown(

@@ -102,9 +102,9 @@ class DocRecord(NamedTuple):
 
 
 class _Draft:
-    """A DocRecord while `record_of` fills it in (a plain class: it costs nothing to define)."""
+    """A DocRecord while `record_of` fills it in. Its class attributes hold DocRecord's
+    defaults, so a new draft sets only what differs."""
 
-    __slots__ = DocRecord._fields
     rel: str
     collection: str
     stem: str
@@ -130,8 +130,6 @@ class _Draft:
 
     def __init__(self, rel: str, collection: str, stem: str, has_front_matter: bool,
                  readable: bool) -> None:
-        for name, value in _DRAFT_DEFAULTS:
-            setattr(self, name, value)
         self.rel, self.collection, self.stem = rel, collection, stem
         self.has_front_matter, self.readable = has_front_matter, readable
         self.positions = {}
@@ -144,7 +142,8 @@ class _Draft:
         return DocRecord._make(fields)
 
 
-_DRAFT_DEFAULTS = tuple(DocRecord._field_defaults.items())
+for _name, _default in DocRecord._field_defaults.items():
+    setattr(_Draft, _name, _default)
 _POSITION_INDEX = {key: number for number, key in enumerate(POSITION_KEYS)}
 _POSITIONS_FIELD = DocRecord._fields.index("positions")
 _RECORD_FIELDS = attrgetter(*DocRecord._fields)
@@ -247,6 +246,10 @@ def _key_positions(node: Any, keys: list[str]) -> dict[str, Pos]:
     """1-based positions of top-level `keys`, as `yamlio.locate_key(node, [], key)` gives them."""
     if node is None:
         return dict.fromkeys(keys, (1, 1))
+    if isinstance(node, yamlio.Positions):
+        lines = node.key_lines()
+        if all(map(lines.__contains__, keys)):
+            return {key: (lines[key] + 1, 1) for key in keys}
     if isinstance(node, yamlio.Positions | yamlio.PositionTree):
         located = {key: node.locate_key([], key) for key in keys}
         return {key: (line + 1, column + 1) for key, (line, column) in located.items()}

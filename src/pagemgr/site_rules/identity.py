@@ -67,8 +67,10 @@ _PLACEHOLDER_HINT = (
 
 
 def _date(record: DocRecord) -> Iterator[Finding]:
+    if record.date is None:
+        return
     named = filename_date(record.stem)
-    if named is None or record.date is None or named == record.date:
+    if named is None or named == record.date:
         return
     yield finding(
         record.rel, record.at("date"), "date-mismatch",

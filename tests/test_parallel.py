@@ -1,0 +1,89 @@
+"""Checking on several processes gives exactly what one process gives, whatever a child does."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from conftest import make_site, run_cli
+from pagemgr import checker, parallel
+from pagemgr.site import SiteFile
+
+
+def _site_with_papers(tmp_path: Path, count: int) -> Path:
+    """`count` papers, one in five missing its venue (invalid) and one in seven with an unknown
+    key, so every chunk holds files to explain."""
+    site = make_site(tmp_path)
+    for number in range(count):
+        venue = "" if number % 5 == 0 else "venue: J\n"
+        extra = "venu: J\n" if number % 7 == 0 else ""
+        (site / "_publications" / f"2021-01-01-p{number:03}.md").write_text(
+            f'---\ntitle: "P{number}"\ncategory: manuscripts\ndate: 2021-01-01\n'
+            f"{venue}{extra}---\n"
+        )
+    return site
+
+
+def _check(site: Path, jobs: int) -> dict[str, object]:
+    result = run_cli("check", "--site", site, "--format", "json", "--no-cache",
+                     "--jobs", str(jobs))
+    assert result.exit_code == 1, result.stderr
+    found: dict[str, object] = result.json()
+    return found
+
+
+def test_children_leave_invalid_documents_to_the_parent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = _site_with_papers(tmp_path, 300)
+    expected = _check(site, 1)
+    monkeypatch.setattr(checker, "explainer_loaded", lambda: False)  # as in a fresh process
+    assert _check(site, 2) == expected
+    assert _check(site, 3) == expected
+    missing = [f for f in expected["findings"] if f["rule"] == "missing-key"]  # type: ignore[attr-defined]
+    assert len(missing) == 60
+
+
+def test_a_child_that_dies_costs_no_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = _site_with_papers(tmp_path, 300)
+    expected = _check(site, 1)
+
+    def dies_after_one_chunk(checker_: checker.Checker, chunks: Sequence[Sequence[SiteFile]],
+                             tokens: int, out: int) -> None:
+        os.read(tokens, 4)  # takes a chunk, answers nothing
+        os._exit(3)
+
+    monkeypatch.setattr(parallel, "_serve", dies_after_one_chunk)
+    assert _check(site, 2) == expected
+
+
+def test_a_child_that_dies_midway_keeps_what_it_sent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = _site_with_papers(tmp_path, 300)
+    expected = _check(site, 1)
+    serve = parallel._serve
+
+    def dies_after_answering_twice(checker_: checker.Checker,
+                                   chunks: Sequence[Sequence[SiteFile]], tokens: int,
+                                   out: int) -> None:
+        first_two = os.pipe()
+        os.write(first_two[1], os.read(tokens, 4) + os.read(tokens, 4))
+        os.close(first_two[1])
+        serve(checker_, chunks, first_two[0], out)  # answers those two in full
+        os.read(tokens, 4)
+        os._exit(3)  # then takes a third and dies
+
+    monkeypatch.setattr(parallel, "_serve", dies_after_answering_twice)
+    assert _check(site, 2) == expected
+
+
+@pytest.mark.parametrize(("jobs", "files", "expected"), [(3, 10, 3), (1, 5000, 1), (0, 10, 1)])
+def test_processes_follow_jobs_and_the_amount_of_work(jobs: int, files: int,
+                                                      expected: int) -> None:
+    assert parallel.processes_for(jobs, files) == expected
