@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -89,3 +90,23 @@ def test_only_libyaml_imports_ruamel_and_only_git_py_imports_gitpython() -> None
                     importers[top].add(path.relative_to(REPO / "src").as_posix())
     assert importers["ruamel"] | importers["_ruamel_yaml"] == {"pagemgr/libyaml.py"}
     assert importers["git"] <= {"pagemgr/git.py"}
+
+
+def test_the_quick_exit_delivers_all_output_and_the_exit_code(tmp_path: Path) -> None:
+    """The process ends without the interpreter's teardown: output larger than a pipe's buffer
+    still arrives whole, and every exit code comes through."""
+    site = make_site(tmp_path)
+    for number in range(400):
+        (site / "_publications" / f"2021-x{number}.md").write_text('---\ntitle: "X"\n---\n')
+    command = [sys.executable, "-m", "pagemgr", "check", "--site", str(site), "--format", "json"]
+    found = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert found.returncode == 1, found.stderr
+    assert len(found.stdout) > 1 << 16
+    assert len(json.loads(found.stdout)["findings"]) >= 800
+    usage = subprocess.run([*command, "--no-such-option"], capture_output=True, text=True)
+    assert usage.returncode == 2 and "No such option" in usage.stderr
+    clean = subprocess.run(
+        [sys.executable, "-m", "pagemgr", "check", "--site", str(make_site(tmp_path / "b"))],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert clean.returncode == 0 and clean.stdout.strip() == "4 files, 0 errors, 0 warnings"

@@ -90,7 +90,8 @@ class Checker:
         if item.kind == "config" and self.site.config_text is not None:
             return self.site.config_text
         try:
-            if not stat.S_ISREG(os.stat(item.location).st_mode):
+            raw = _read_regular_file(item.location)
+            if raw is None:
                 report.findings.append(
                     _finding(
                         item,
@@ -103,8 +104,6 @@ class Checker:
                     )
                 )
                 return None
-            with open(item.location, "rb") as handle:
-                raw = handle.read()
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
             report.findings.append(
@@ -134,6 +133,28 @@ class Checker:
                 )
             )
             return None
+
+
+# Opening without blocking: a pipe with no writer must not hang the run; it is refused below.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def _read_regular_file(location: str) -> bytes | None:
+    """The bytes of the file, or None when it is not a regular file (a folder, a pipe...)."""
+    fd = os.open(location, _OPEN_FLAGS)
+    try:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            return None
+        raw = os.read(fd, status.st_size + 1)
+        if len(raw) == status.st_size:
+            return raw
+        parts = [raw]  # it changed since fstat, or is too big for one read: read on to its end
+        while part := os.read(fd, 1 << 20):
+            parts.append(part)
+        return b"".join(parts)
+    finally:
+        os.close(fd)
 
 
 class _FileCheck:

@@ -41,6 +41,12 @@ _EXACT_TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
+# Keywords `text_test` folds into one function.
+_TEXT_KEYWORDS = frozenset(
+    {"type", "minLength", "maxLength", "pattern", "format", "enum", "const"}
+)
+
+
 class Unsupported(Exception):
     """The schema uses a keyword this compiler does not know."""
 
@@ -85,9 +91,42 @@ class _Compiler:
         self.done[key] = lambda value: cell[0](value)
         checks = [self.keyword(schema, name) for name in schema if name not in _ANNOTATIONS]
         active = [check for check in checks if check is not None]
-        cell.append(_all_of(active))
+        general = _all_of(active)
+        for_text = self.text_test(schema)
+        if for_text is not None:
+            cell.append(lambda v: for_text(v) if type(v) is str else general(v))
+        else:
+            cell.append(general)
         self.done[key] = cell[0]
         return cell[0]
+
+    def text_test(self, schema: Schema) -> Predicate | None:
+        """For a schema of plain keywords, one function that answers for a string value as
+        all its keywords together would: most front matter values are strings."""
+        names = {name for name in schema if name not in _ANNOTATIONS}
+        if not names <= _TEXT_KEYWORDS:
+            return None
+        kinds = schema.get("type", "string")
+        typed = "string" in (kinds if isinstance(kinds, list) else [kinds])
+        shortest, longest = schema.get("minLength"), schema.get("maxLength")
+        pattern = re.compile(schema["pattern"]) if "pattern" in schema else None
+        form, conforms = schema.get("format"), self.conforms
+        options = schema.get("enum")
+        same = "const" in schema
+        const = schema.get("const")
+
+        def test(v: str) -> bool:
+            return (
+                typed
+                and (shortest is None or len(v) >= shortest)
+                and (longest is None or len(v) <= longest)
+                and (pattern is None or pattern.search(v) is not None)
+                and (form is None or conforms(v, form))
+                and (options is None or any(json_equal(v, option) for option in options))
+                and (not same or json_equal(v, const))
+            )
+
+        return test
 
     def keyword(self, schema: Schema, name: str) -> Predicate | None:
         value = schema[name]

@@ -78,6 +78,7 @@ def _layouts(context: Context) -> Iterator[Finding]:
     if known is None:
         return
     defaults = _defaults(context.site.config)
+    by_collection: dict[str, tuple[int, Any]] = {}  # where no default scope names a path
     unknown_defaults: dict[int, DocRecord] = {}
     # A default's layout is a finding about _config.yml: every page counts only then.
     with_defaults = context.wants(CONFIG_NAME)
@@ -96,7 +97,12 @@ def _layouts(context: Context) -> Iterator[Finding]:
             continue
         if not with_defaults:
             continue
-        number, layout = _default_layout(defaults, record)
+        found = by_collection.get(record.collection)
+        if found is None:
+            found = _default_layout(defaults, record)
+            if not _path_scoped(defaults, record.collection):
+                by_collection[record.collection] = found
+        number, layout = found
         if layout not in NO_LAYOUT and layout not in known:
             unknown_defaults.setdefault(number, record)
     for number, record in sorted(unknown_defaults.items()):
@@ -131,6 +137,13 @@ def _defaults(config: dict[str, Any]) -> list[tuple[str, str | None, Any]]:
         kind = scope.get("type")
         found.append((path, str(kind) if kind else None, values["layout"]))
     return found
+
+
+def _path_scoped(defaults: list[tuple[str, str | None, Any]], collection: str) -> bool:
+    """Whether a default that may apply to `collection` is scoped by path, so that its
+    documents may get different layouts."""
+    return any(path and path != "\0" and kind in (None, collection)
+               for path, kind, _ in defaults)
 
 
 def _default_layout(defaults: list[tuple[str, str | None, Any]],

@@ -67,7 +67,7 @@ _PLACEHOLDER_HINT = (
 
 
 def _date(record: DocRecord) -> Iterator[Finding]:
-    if record.date is None:
+    if record.date is None or _named_after(record.stem, record.date.isoformat()):
         return
     named = filename_date(record.stem)
     if named is None or named == record.date:
@@ -78,6 +78,12 @@ def _date(record: DocRecord) -> Iterator[Finding]:
         f"({named.isoformat()}); Jekyll uses date:, so the file name misleads",
         f"make them agree: date: {named.isoformat()}, or rename the file",
     )
+
+
+def _named_after(stem: str, day: str) -> bool:
+    """Whether the file name starts with `day` (YYYY-MM-DD) as its date: the common case,
+    answered without parsing."""
+    return stem.startswith(day) and (len(stem) == len(day) or stem[len(day)] == "-")
 
 
 def _collection_key(context: Context, record: DocRecord) -> Iterator[Finding]:
@@ -110,9 +116,9 @@ def _post_names(records: list[DocRecord]) -> Iterator[Finding]:
 
 
 def _last_segment(permalink: str) -> str:
-    path = permalink.split("#", 1)[0].split("?", 1)[0].rstrip("/")
-    last = path.rsplit("/", 1)[-1]
-    return last.removesuffix(".html")
+    if "#" in permalink or "?" in permalink:
+        permalink = permalink.split("#", 1)[0].split("?", 1)[0]
+    return permalink.rstrip("/").rpartition("/")[2].removesuffix(".html")
 
 
 def _drifts(record: DocRecord) -> bool:
@@ -150,7 +156,7 @@ def _permalink_drift(context: Context, records: list[DocRecord]) -> Iterator[Fin
 
 def _follows(record: DocRecord) -> bool:
     last = _last_segment(record.permalink or "")
-    return last in (record.stem, urls.document_slug(record.stem))
+    return last == record.stem or last == urls.document_slug(record.stem)
 
 
 def _undeclared(context: Context) -> Iterator[Finding]:
