@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pagemgr import schema_walk, site_index, yaml_pitfalls, yamlio
-from pagemgr.document import has_yaml_header, parse_document
+from pagemgr.document import parse_document
 from pagemgr.findings import Finding
 from pagemgr.rules import severity_of
 from pagemgr.schemas import SchemaSet
@@ -194,7 +194,7 @@ class _FileCheck:
 
     def run_document(self) -> None:
         document = parse_document(self.text)
-        if not has_yaml_header(self.text.removeprefix("\ufeff")) or not document.has_front_matter:
+        if not document.has_front_matter:  # its opener is Jekyll's has_yaml_header?
             return
         self.text = document.text
         self.body_start = document.front_matter_end

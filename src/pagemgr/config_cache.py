@@ -12,7 +12,7 @@ from pathlib import Path
 from pagemgr import __version__, yamlio
 from pagemgr.check_cache import cache_file, read_pickle, write_pickle
 
-FORMAT = 1
+FORMAT = 2
 
 
 def load_config(site_root: Path, text: str) -> yamlio.Loaded:

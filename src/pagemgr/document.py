@@ -7,7 +7,7 @@ the front matter and leave every other byte as it was.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 BOM = "\ufeff"
 
@@ -23,8 +23,7 @@ _CLOSER = re.compile(rf"^(?:---|\.\.\.){_WS}*$\n?", re.MULTILINE)
 YAML_HEADER = re.compile(rf"\A---{_WS}*\r?\n")
 
 
-@dataclass(frozen=True, slots=True)
-class Document:
+class Document(NamedTuple):
     """A text file, maybe with front matter. `text` excludes a leading BOM (see `bom`)."""
 
     text: str

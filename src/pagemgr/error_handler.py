@@ -5,8 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import tempfile
-import traceback
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +22,9 @@ def crash_log_path() -> Path:
 
 
 def write_crash_log(exc: BaseException) -> Path:
+    import tempfile  # only a crash pays for these
+    import traceback
+
     text = "".join(traceback.format_exception(exc))
     path = crash_log_path()
     try:

@@ -51,10 +51,16 @@ class Unsupported(Exception):
     """The schema uses a keyword this compiler does not know."""
 
 
-def compile_predicate(root: Schema, conforms: Callable[[Any, str], bool]) -> Predicate | None:
-    """`conforms(value, format)` is the format check jsonschema itself would apply."""
+def compile_predicate(
+    root: Schema,
+    conforms: Callable[[Any, str], bool],
+    format_check: Callable[[str], Predicate | None] | None = None,
+) -> Predicate | None:
+    """`conforms(value, format)` is the format check jsonschema itself would apply;
+    `format_check(format)`, when given, is the same check for one format made once (None when
+    every value passes)."""
     try:
-        return _Compiler(root, conforms).compile(root)
+        return _Compiler(root, conforms, format_check).compile(root)
     except Unsupported:
         return None
 
@@ -72,10 +78,18 @@ def json_equal(a: Any, b: Any) -> bool:
 
 
 class _Compiler:
-    def __init__(self, root: Schema, conforms: Callable[[Any, str], bool]) -> None:
+    def __init__(self, root: Schema, conforms: Callable[[Any, str], bool],
+                 format_check: Callable[[str], Predicate | None] | None) -> None:
         self.root = root
         self.conforms = conforms
+        self.format_check = format_check
         self.done: dict[int, Predicate] = {}
+
+    def format_test(self, name: str) -> Predicate | None:
+        if self.format_check is not None:
+            return self.format_check(name)
+        conforms = self.conforms
+        return lambda v: conforms(v, name)
 
     def compile(self, schema: Any) -> Predicate:
         if schema is True:
@@ -110,7 +124,7 @@ class _Compiler:
         typed = "string" in (kinds if isinstance(kinds, list) else [kinds])
         shortest, longest = schema.get("minLength"), schema.get("maxLength")
         pattern = re.compile(schema["pattern"]) if "pattern" in schema else None
-        form, conforms = schema.get("format"), self.conforms
+        form = self.format_test(schema["format"]) if "format" in schema else None
         options = schema.get("enum")
         same = "const" in schema
         const = schema.get("const")
@@ -121,7 +135,7 @@ class _Compiler:
                 and (shortest is None or len(v) >= shortest)
                 and (longest is None or len(v) <= longest)
                 and (pattern is None or pattern.search(v) is not None)
-                and (form is None or conforms(v, form))
+                and (form is None or form(v))
                 and (options is None or any(json_equal(v, option) for option in options))
                 and (not same or json_equal(v, const))
             )
@@ -243,9 +257,8 @@ class _Compiler:
         pattern = re.compile(value)
         return lambda v: not isinstance(v, str) or pattern.search(v) is not None
 
-    def kw_format(self, value: str, _: Schema) -> Predicate:
-        conforms = self.conforms
-        return lambda v: conforms(v, value)
+    def kw_format(self, value: str, _: Schema) -> Predicate | None:
+        return self.format_test(value)
 
     def kw_minimum(self, value: float, _: Schema) -> Predicate:
         return lambda v: not _TYPES["number"](v) or v >= value

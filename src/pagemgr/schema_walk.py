@@ -83,6 +83,9 @@ def _known_and_flat(node: _Node, data: Any) -> bool:
     if not known.issuperset(data):
         return False
     for value in data.values():
+        kind = type(value)
+        if kind is str:
+            continue
         if isinstance(value, dict):
             return False
         if isinstance(value, list) and any(isinstance(item, dict | list) for item in value):

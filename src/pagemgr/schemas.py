@@ -98,7 +98,7 @@ def _predicate(path: Path) -> Callable[[Any], bool] | None:
 
     if not path.is_relative_to(bundled_dir()):
         _validator(path)  # a site's own schema is checked before it is trusted
-    return compile_predicate(_load_schema(path), conforms)
+    return compile_predicate(_load_schema(path), conforms, format_check)
 
 
 # Every format jsonschema's checker may know (some only with optional packages installed).
@@ -123,6 +123,19 @@ def conforms(value: Any, format_name: str) -> bool:
     if format_name in _URI_FORMATS and not _uri_checks_installed():
         return True
     return bool(_format_checker().conforms(value, format_name))
+
+
+def format_check(format_name: str) -> Callable[[Any], bool] | None:
+    """`conforms` for one format, decided once: None when every value passes."""
+    if format_name == "jekyll-date":
+        from pagemgr.dates import is_jekyll_date
+
+        return is_jekyll_date
+    if format_name not in _JSONSCHEMA_FORMATS or (
+        format_name in _URI_FORMATS and not _uri_checks_installed()
+    ):
+        return None
+    return lambda value: conforms(value, format_name)
 
 
 @cache

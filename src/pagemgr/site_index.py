@@ -266,6 +266,8 @@ def _key_positions(node: Any, keys: list[str]) -> dict[str, Pos]:
 
 
 def _text(value: Any) -> str | None:
+    if type(value) is str:
+        return value
     if value is None or isinstance(value, dict | list):
         return None
     if isinstance(value, bool):

@@ -10,8 +10,8 @@ for it. Every result carries positions: a node graph, the fast path's `Positions
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pagemgr import quickyaml
 from pagemgr.psych import JekyllDate as JekyllDate
@@ -114,11 +114,10 @@ def _tree_child(node: TreeNode, part: PathPart) -> TreeNode | None:
     return None
 
 
-@dataclass(slots=True)
-class Loaded:
+class Loaded(NamedTuple):
     data: JsonValue
     node: Any  # a node graph, Positions, a PositionTree or None: for `locate` and friends
-    problems: list[Problem] = field(default_factory=list)
+    problems: Sequence[Problem] = ()
 
 
 def too_deep_for_the_parser(text: str) -> bool:
