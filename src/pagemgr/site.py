@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
@@ -343,7 +344,7 @@ def _read_folder(
     """From scandir entries: no extra system call per file."""
     try:
         with os.scandir(here) as listing:
-            entries = sorted(listing, key=lambda entry: entry.name)
+            entries = sorted(listing, key=_NAME_OF)
     except OSError:
         return None
     items: list[SiteFile] = []
@@ -364,13 +365,33 @@ def _read_folder(
             site, rel, entry.name, folders
         ):
             subfolders.append((entry.path, rel))
+    inside = _collection_holding(rel_dir, folders) if rel_dir else None
     for entry, rel in files:
         if _excluded(site, rel, entry.name):
             continue
-        item = _classify(site, entry.path, rel, folders, entry.is_symlink())
+        item = _classify(site, entry.path, rel, folders, entry.is_symlink(), inside)
         if item is not None:
             items.append(item)
     return tuple(items), tuple(subfolders)
+
+
+_NAME_OF = attrgetter("name")
+
+
+def _extension(rel: str) -> str:
+    """`os.path.splitext(rel)[1]`: from the last dot of the name, unless only dots precede it."""
+    name = rel[rel.rfind("/") + 1 :]
+    dot = name.rfind(".")
+    return name[dot:] if dot > 0 and name[:dot].lstrip(".") else ""
+
+
+def _collection_holding(rel_dir: str, folders: dict[str, str]) -> str | None:
+    """The label of the collection whose folder is or holds `rel_dir`, as `_classify` finds
+    it for each file in it (the first such folder in `folders`)."""
+    for folder, label in folders.items():
+        if rel_dir == folder or rel_dir.startswith(folder + "/"):
+            return label
+    return None
 
 
 def _points_outside(root: Path, path: Path) -> bool:
@@ -385,8 +406,10 @@ def _points_outside(root: Path, path: Path) -> bool:
 
 
 def _classify(
-    site: Site, path: str, rel: str, folders: dict[str, str], is_link: bool | None = None
+    site: Site, path: str, rel: str, folders: dict[str, str], is_link: bool | None = None,
+    collection: str | None = None,
 ) -> SiteFile | None:
+    """`collection`, when known, is `_collection_holding` of the file's folder."""
     is_link = os.path.islink(path) if is_link is None else is_link
     if is_link and _points_outside(site.root, Path(path)):
         return SiteFile(path, rel, "outside-link")
@@ -395,11 +418,12 @@ def _classify(
     top = rel.split("/", 1)[0]
     if rel.startswith("_data/"):
         return SiteFile(path, rel, "data") if rel.endswith(DATA_EXTENSIONS) else None
-    extension = os.path.splitext(rel)[1].lower()
+    extension = _extension(rel).lower()
     is_text = extension in site.document_extensions
-    for folder, label in folders.items():
-        if rel.startswith(folder + "/"):
-            return SiteFile(path, rel, "document" if is_text else "static", label)
+    if collection is None and "/" in rel:
+        collection = _collection_holding(rel.rsplit("/", 1)[0], folders)
+    if collection is not None:
+        return SiteFile(path, rel, "document" if is_text else "static", collection)
     if top in SPECIAL_DIRS or (top.startswith("_") and not _included(site, top)):
         return None
     return SiteFile(path, rel, "document" if is_text else "static", "pages")
