@@ -48,11 +48,12 @@ def processes_for(jobs: int, files: int) -> int:
     return max(1, wanted) if hasattr(os, "fork") else 1
 
 
-def check_all(checker: Checker, items: Sequence[SiteFile], jobs: int) -> list[CachedReport]:
-    """The report of each of `items`, in order."""
+def check_all(checker: Checker, items: Sequence[SiteFile], jobs: int) -> Iterator[CachedReport]:
+    """The report of each of `items`, in order (each chunk's reports are let go as they are
+    handed on)."""
     processes = processes_for(jobs, len(items))
     if processes <= 1:
-        return [report_of(checker, item) for item in items]
+        return (report_of(checker, item) for item in items)
     size = max(_CHUNK, -(-len(items) // _MAX_CHUNKS))
     chunks = [items[start : start + size] for start in range(0, len(items), size)]
     # The first chunk, checked before forking, loads what every process needs once.
@@ -72,12 +73,17 @@ def check_all(checker: Checker, items: Sequence[SiteFile], jobs: int) -> list[Ca
         os.close(tokens)
         for child in children:
             child.stop()
-    return [
-        report if report is not None else report_of(checker, item)
-        for number, chunk in enumerate(chunks)
-        for item, report in zip(chunk, done.get(number) or list(_check(checker, chunk)),
-                                strict=True)
-    ]
+    return _in_order(checker, chunks, done)
+
+
+def _in_order(checker: Checker, chunks: list[Sequence[SiteFile]],
+              done: dict[int, Reports]) -> Iterator[CachedReport]:
+    """The reports chunk by chunk: a chunk no child answered, and a document a child left to
+    the parent, are checked here."""
+    for number, chunk in enumerate(chunks):
+        reports = done.pop(number, None) or list(_check(checker, chunk))
+        for item, report in zip(chunk, reports, strict=True):
+            yield report if report is not None else report_of(checker, item)
 
 
 def report_of(checker: Checker, item: SiteFile) -> CachedReport:

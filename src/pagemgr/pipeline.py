@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
@@ -159,10 +160,12 @@ def _reports(
 ) -> Iterator[tuple[SiteFile, check_cache.CachedReport | None]]:
     """Each file with its report (None for a static file), in order: from the cache when the
     file is unchanged, else checked (on every core when there are many to check)."""
-    planned = [(item, *_cached(cache, item, overlay)) for item in items]
+    planned = deque((item, *_cached(cache, item, overlay)) for item in items)
     to_check = [item for item, _, cached in planned if cached is None and item.kind != "static"]
-    checked = iter(parallel.check_all(checker, to_check, jobs))
-    for item, key, cached in planned:
+    checked = parallel.check_all(checker, to_check, jobs)
+    del to_check
+    while planned:  # each file is let go once the caller has its report
+        item, key, cached = planned.popleft()
         if item.kind == "static" or cached is not None:
             yield item, cached
             continue

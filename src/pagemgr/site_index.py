@@ -446,6 +446,8 @@ def _place(site: Site, record: _Draft, values: dict[str, Any]) -> None:
         record.url = None
     if record.url is None:
         return
+    if record.url == record.permalink:
+        record.url = record.permalink  # one string for both, in memory and in the cache
     if record.collection != "pages" and not record.published:
         record.hidden = "unpublished"
     elif is_future(site, record):
