@@ -13,7 +13,7 @@ import gc
 import os
 import pickle
 import zlib
-from collections.abc import Iterable
+from collections.abc import Container, Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -21,10 +21,11 @@ from pagemgr import __version__
 from pagemgr.findings import Finding
 from pagemgr.site import FolderScan, Site, SiteFile, pickled_as_tuple
 from pagemgr.site_index import DataFacts, DocRecord
+from pagemgr.stat_ahead import StatKey, stat_key, stat_keys
 
-FORMAT = 7
+FORMAT = 8
 SMALL_CHANGE = 20  # below this many re-read files (and 2% of the site) the cache is not rewritten
-StatKey = tuple[int, int, int]
+_NEVER_CACHED = frozenset({"static", "outside-link"})
 
 
 class CachedReport(NamedTuple):
@@ -35,14 +36,6 @@ class CachedReport(NamedTuple):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return pickled_as_tuple(self)
-
-
-def stat_key(path: str | Path) -> StatKey | None:
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
 
 
 def fingerprint(site: Site, schema_files: Iterable[Path]) -> str:
@@ -78,16 +71,26 @@ def _git_dir(start: Path) -> Path | None:
 
 
 class CheckCache:
+    """The cache of one site. Its file holds the folder listings and, pickled apart, the
+    entries: the walk can start before the entries are loaded (see `plan`)."""
+
     def __init__(self, path: Path | None, print_: str) -> None:
         self.path = path
         self.fingerprint = print_
-        self.entries: dict[str, tuple[StatKey, CachedReport]] = {}
         self.folder_scans: dict[str, FolderScan] = {}
+        self._stored_entries = b""  # the entries as the file holds them, until loaded
+        self._entries: Entries | None = None
         self.dirty = False
         self.listing_changed = False
         self.fresh = 0  # entries stored by this run
         if path is not None:
-            self.entries, self.folder_scans = _load(path, print_)
+            self.folder_scans, self._stored_entries = _load(path, print_)
+
+    @property
+    def entries(self) -> Entries:
+        if self._entries is None:
+            self._entries = _entries_of(self._stored_entries)
+        return self._entries
 
     def attach(self, site: Site) -> None:
         """Let the site's walk skip the folders that have not changed since the last run."""
@@ -108,11 +111,27 @@ class CheckCache:
     def disabled(cls) -> CheckCache:
         return cls(None, "")
 
-    def lookup(self, item: SiteFile, key: StatKey | None) -> CachedReport | None:
-        if self.path is None or key is None:
-            return None
-        entry = self.entries.get(item.rel)
-        return entry[1] if entry is not None and entry[0] == key else None
+    def plan(
+        self, items: Iterable[SiteFile], uncached: Container[str]
+    ) -> Iterator[tuple[SiteFile, StatKey | None, CachedReport | None]]:
+        """Each of `items` with its stat key and its cached report, if the cache holds one for
+        the file as it is now. Static files, links out of the site and the `uncached` paths
+        have neither; with the cache off, no file is even stat'ed."""
+        if self.path is None:
+            yield from ((item, None, None) for item in items)
+            return
+        items = list(items)
+        wanted = [item.kind not in _NEVER_CACHED and item.rel not in uncached for item in items]
+        locations = [item.location for item, yes in zip(items, wanted, strict=True) if yes]
+        keys = iter(stat_keys(locations, meanwhile=lambda: self.entries))
+        entries = self.entries
+        for item, yes in zip(items, wanted, strict=True):
+            key = next(keys) if yes else None
+            if key is None:
+                yield item, None, None
+                continue
+            entry = entries.get(item.rel)
+            yield item, key, entry[1] if entry is not None and entry[0] == key else None
 
     def store(self, item: SiteFile, key: StatKey | None, report: CachedReport) -> None:
         if self.path is None or key is None or stat_key(item.location) != key:
@@ -138,37 +157,56 @@ class CheckCache:
     def save(self) -> None:
         if self.path is None or not self.worth_saving():
             return
-        write_pickle(self.path, (FORMAT, self.fingerprint, self.entries, self.folder_scans))
+        stored = self._stored_entries if self._entries is None else pickle.dumps(
+            self._entries, protocol=pickle.HIGHEST_PROTOCOL)
+        write_pickle(self.path, (FORMAT, self.fingerprint, self.folder_scans, stored))
 
 
 Entries = dict[str, tuple[StatKey, CachedReport]]
 
 
-def _load(path: Path, print_: str) -> tuple[Entries, dict[str, FolderScan]]:
+def _load(path: Path, print_: str) -> tuple[dict[str, FolderScan], bytes]:
+    """The folder listings, and the entries still pickled; nothing for a cache of another
+    version or fingerprint."""
     stored = read_pickle(path)
-    gc.freeze()  # what the cache holds lives as long as the run: never scan it again
     try:
-        version, stored_print, entries, scans = stored
+        version, stored_print, scans, entries = stored
     except (TypeError, ValueError):
-        return {}, {}
-    if (version != FORMAT or stored_print != print_ or not isinstance(entries, dict)
-            or not isinstance(scans, dict)):
-        return {}, {}
-    return entries, scans
+        return {}, b""
+    if (version != FORMAT or stored_print != print_ or not isinstance(scans, dict)
+            or not isinstance(entries, bytes)):
+        return {}, b""
+    return scans, entries
 
 
-def read_pickle(path: Path) -> Any:
-    """What `write_pickle` stored at `path`, or None when it is missing or unreadable."""
+def _entries_of(stored: bytes) -> Entries:
+    if not stored:
+        return {}
+    entries = _unpickled(stored)
+    gc.freeze()  # what the cache holds lives as long as the run: never scan it again
+    return entries if isinstance(entries, dict) else {}
+
+
+def _unpickled(data: bytes) -> Any:
     collecting = gc.isenabled()
     gc.disable()  # tens of thousands of new tuples would start a collection every few hundred
     try:
-        with open(path, "rb") as handle:
-            return pickle.load(handle)
-    except Exception:  # a missing, partial or foreign cache is rebuilt, whatever is wrong with it
+        return pickle.loads(data)
+    except Exception:  # a partial or foreign cache is rebuilt, whatever is wrong with it
         return None
     finally:
         if collecting:
             gc.enable()
+
+
+def read_pickle(path: Path) -> Any:
+    """What `write_pickle` stored at `path`, or None when it is missing or unreadable."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    return _unpickled(data)
 
 
 def write_pickle(path: Path, value: object) -> None:

@@ -70,18 +70,18 @@ def run_checks(
             selected, (item for item in site.files() if item.rel not in chosen))
     index = SiteIndex(site)
     result = CheckResult(root=site.root)
-    present: set[str] = set()
+    add, add_static, findings = index.add, index.add_static, result.findings
     for item, report in _reports(checker, cache, everything, overlay, jobs):
-        present.add(item.rel)
         if report is None:
-            index.add_static(item)
+            add_static(item)
             continue
-        index.add(item, report.record, report.suppressed, report.facts)
+        add(item, report.record, report.suppressed, report.facts)
         if complete or item.rel in chosen:
             result.files_checked += 1
-            result.findings.extend(report.findings)
+            if report.findings:
+                findings.extend(report.findings)
     if not overlay:
-        cache.forget_missing(present)
+        cache.forget_missing(index.sources)  # every file of the site, static or not
         cache.detach(site)
         cache.save()
     if site_wide:
@@ -160,12 +160,13 @@ def _reports(
 ) -> Iterator[tuple[SiteFile, check_cache.CachedReport | None]]:
     """Each file with its report (None for a static file), in order: from the cache when the
     file is unchanged, else checked (on every core when there are many to check)."""
-    planned = deque((item, *_cached(cache, item, overlay)) for item in items)
+    planned = deque(cache.plan(items, overlay))
     to_check = [item for item, _, cached in planned if cached is None and item.kind != "static"]
     checked = parallel.check_all(checker, to_check, jobs)
     del to_check
+    next_planned = planned.popleft
     while planned:  # each file is let go once the caller has its report
-        item, key, cached = planned.popleft()
+        item, key, cached = next_planned()
         if item.kind == "static" or cached is not None:
             yield item, cached
             continue
@@ -173,12 +174,3 @@ def _reports(
         cache.store(item, key, report)
         yield item, report
 
-
-def _cached(
-    cache: check_cache.CheckCache, item: SiteFile, overlay: Mapping[str, str]
-) -> tuple[check_cache.StatKey | None, check_cache.CachedReport | None]:
-    if item.kind == "static":
-        return None, None
-    skip = not cache.enabled or item.rel in overlay or item.kind == "outside-link"
-    key = None if skip else check_cache.stat_key(item.location)
-    return key, cache.lookup(item, key)

@@ -9,8 +9,8 @@ from pagemgr.site_rules.context import Context, finding
 
 
 def check(context: Context) -> Iterator[Finding]:
-    for record in context.index.docs:
-        if record.collection in ("pages", "drafts") or not context.wants(record.rel):
+    for record in context.wanted_docs():
+        if record.collection in ("pages", "drafts"):
             continue
         if not record.has_front_matter:
             yield finding(

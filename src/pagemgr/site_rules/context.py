@@ -31,6 +31,7 @@ class Context:
     plugins: frozenset[str] = frozenset()
     tops: frozenset[str] = frozenset()
     selected: frozenset[str] | None = None  # None: every file
+    wanted: list[DocRecord] = field(default_factory=list)  # the records of the selected files
 
     @classmethod
     def of(cls, index: SiteIndex, schemas: SchemaSet,
@@ -44,6 +45,8 @@ class Context:
             elif record.hidden and record.url is not None:
                 context.hidden.setdefault(urls.destination(record.url), record)
         context.by_dest = dict(by_dest)
+        context.wanted = index.docs if selected is None else [
+            record for record in index.docs if record.rel in selected]
         if "jekyll-redirect-from" in context.plugins:
             for record in index.docs:
                 if record.dest is None:
@@ -63,9 +66,7 @@ class Context:
 
     def wanted_docs(self) -> list[DocRecord]:
         """The records findings are asked about: every one, or the few selected."""
-        if self.selected is None:
-            return self.index.docs
-        return [record for record in self.index.docs if record.rel in self.selected]
+        return self.wanted
 
     def served(self, dest: str) -> bool:
         """Whether the built site has a file at `dest` (a path under _site)."""

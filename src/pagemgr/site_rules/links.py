@@ -18,8 +18,8 @@ _EMAIL = re.compile(r"[^/@\s:]+@[^/@\s:]+\.[A-Za-z]{2,}\Z")
 
 def check(context: Context) -> Iterator[Finding]:
     yield from _navigation(context)
-    for record in context.index.docs:
-        if record.dest is None or not context.wants(record.rel):
+    for record in context.wanted_docs():
+        if record.dest is None:
             continue
         for link in record.links:
             yield from _link(context, record, link)

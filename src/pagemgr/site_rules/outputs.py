@@ -19,7 +19,10 @@ def _key_of(record: DocRecord) -> str:
 
 
 def _collisions(context: Context) -> Iterator[Finding]:
-    for dest, records in context.by_dest.items():
+    dests = context.by_dest if context.selected is None else dict.fromkeys(
+        record.dest for record in context.wanted_docs() if record.dest is not None)
+    for dest in dests:
+        records = context.by_dest[dest]
         static = context.index.statics.get(dest)
         if len(records) < 2 and static is None:
             continue

@@ -1,0 +1,69 @@
+"""Stat keys taken by a forked child are the ones the parent would take itself."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import make_site, run_cli
+from pagemgr import stat_ahead
+
+
+def _files(tmp_path: Path, count: int) -> list[str]:
+    folder = tmp_path / "files"
+    folder.mkdir()
+    paths = []
+    for number in range(count):
+        path = folder / f"f{number}.md"
+        path.write_text("x" * (number % 50))
+        paths.append(str(path))
+    return [*paths, str(folder / "missing.md"), str(folder)]
+
+
+def test_a_child_gives_the_keys_stat_gives(tmp_path: Path) -> None:
+    locations = _files(tmp_path, stat_ahead.MIN_FILES + 10)
+    called = []
+    keys = stat_ahead.stat_keys(locations, meanwhile=lambda: called.append(os.getpid()))
+    assert called == [os.getpid()]  # the parent did its own work, once
+    assert keys == [stat_ahead.stat_key(location) for location in locations]
+    assert keys[-2] is None and keys[-1] is not None
+
+
+def test_a_child_that_fails_leaves_the_work_to_the_parent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    locations = _files(tmp_path, stat_ahead.MIN_FILES + 10)
+
+    def dies(_locations: list[str], _out: int) -> None:
+        os._exit(3)
+
+    monkeypatch.setattr(stat_ahead, "_answer", dies)
+    keys = stat_ahead.stat_keys(locations, meanwhile=lambda: None)
+    assert keys == [stat_ahead.stat_key(location) for location in locations]
+
+
+def test_a_large_site_with_a_warm_cache_sees_every_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Enough files for the child to stat them: edits, a removal and a new file are all seen."""
+    monkeypatch.setenv("PAGEMGR_CACHE_DIR", str(tmp_path / "cache"))
+    site = make_site(tmp_path)
+    papers = []
+    for number in range(stat_ahead.MIN_FILES + 50):
+        paper = site / "_publications" / f"2021-01-01-p{number:04}.md"
+        paper.write_text(f'---\ntitle: "P{number}"\ncategory: manuscripts\ndate: 2021-01-01\n'
+                         f"venue: J\n---\n")
+        papers.append(paper)
+    check = ("check", "--site", site, "--format", "json", "--jobs", "1")
+    assert run_cli(*check).exit_code == 0  # fills the cache
+    papers[7].write_text(papers[7].read_text().replace("venue: J\n", ""))
+    papers[8].unlink()
+    (site / "_publications" / "2021-01-01-new.md").write_text('---\ntitle: "N"\n---\n')
+    warm = run_cli(*check)
+    cold = run_cli(*check, "--no-cache")
+    assert warm.exit_code == cold.exit_code == 1
+    assert warm.json() == cold.json()
+    named = {finding["path"] for finding in warm.json()["findings"]}
+    assert {"_publications/2021-01-01-p0007.md", "_publications/2021-01-01-new.md"} <= named
