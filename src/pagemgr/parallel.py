@@ -22,6 +22,7 @@ from collections.abc import Iterator, Sequence
 
 from pagemgr.check_cache import CachedReport
 from pagemgr.checker import Checker, Deferred
+from pagemgr.forking import can_fork, start_child
 from pagemgr.site import SiteFile
 
 # Below this many files per process, forking costs more than it saves.
@@ -30,8 +31,7 @@ _CHUNK = 32
 _MAX_CHUNKS = 4096  # their numbers must fit in the pipe's buffer: 4 bytes each, 64 KiB on Linux
 _TOKEN = struct.Struct("=I")
 _FRAME = struct.Struct("=Q")
-_PIPE_SIZE = 1 << 20
-_F_SETPIPE_SZ = 1031  # Linux's fcntl command; elsewhere the pipe keeps its size
+_PIPE_SIZE = 1 << 20  # what one read takes at the most
 
 Reports = list[CachedReport | None]  # None: left to the parent
 
@@ -45,7 +45,7 @@ def processes_for(jobs: int, files: int) -> int:
     """How many processes check `files` files: `jobs` when given (> 0), else one per core as
     long as each gets enough files to pay for its start."""
     wanted = jobs if jobs > 0 else min(cores(), files // MIN_FILES_PER_PROCESS)
-    return max(1, wanted) if hasattr(os, "fork") else 1
+    return max(1, wanted) if can_fork() else 1
 
 
 def check_all(checker: Checker, items: Sequence[SiteFile], jobs: int) -> Iterator[CachedReport]:
@@ -118,18 +118,7 @@ class _Child:
     """A forked process that takes chunks from the queue and answers chunk by chunk."""
 
     def __init__(self, checker: Checker, chunks: Sequence[Sequence[SiteFile]], tokens: int) -> None:
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # never returns, never runs the parent's exit handlers
-            code = 1
-            try:
-                os.close(read_end)
-                signal.signal(signal.SIGINT, signal.SIG_DFL)
-                _serve(checker, chunks, tokens, write_end)
-                code = 0
-            finally:
-                os._exit(code)
-        os.close(write_end)
+        pid, read_end = start_child(lambda out: _serve(checker, chunks, tokens, out))
         os.set_blocking(read_end, False)
         self.pid: int | None = pid
         self.fd: int | None = read_end
@@ -179,12 +168,6 @@ class _Child:
 def _serve(checker: Checker, chunks: Sequence[Sequence[SiteFile]], tokens: int, out: int) -> None:
     """The child's work: check the chunks it takes, and write each one's reports as a frame
     (its length, then the pickle of its number and reports)."""
-    try:
-        import fcntl
-
-        fcntl.fcntl(out, _F_SETPIPE_SZ, _PIPE_SIZE)
-    except (ImportError, OSError):
-        pass
     checker.defer_invalid = True
     with os.fdopen(out, "wb") as answers:
         for number in _taken(tokens):

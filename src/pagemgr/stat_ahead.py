@@ -9,14 +9,14 @@ import os
 import struct
 from collections.abc import Callable, Sequence
 
+from pagemgr.forking import can_fork, start_child
+
 StatKey = tuple[int, int, int]
 
 # Below this many files a child costs more than it saves.
 MIN_FILES = 2000
 _KEY = struct.Struct("=qqq")
 _MISSING = (-1, -1, -1)
-_PIPE_SIZE = 1 << 20
-_F_SETPIPE_SZ = 1031  # Linux's fcntl command; elsewhere the pipe keeps its size
 
 
 def stat_key(location: str | os.PathLike[str]) -> StatKey | None:
@@ -30,23 +30,13 @@ def stat_key(location: str | os.PathLike[str]) -> StatKey | None:
 def stat_keys(locations: Sequence[str], meanwhile: Callable[[], object]) -> list[StatKey | None]:
     """The stat key of each of `locations` (None where stat fails), and `meanwhile()` called
     once; with many files, the two happen at the same time on two cores."""
-    if len(locations) < MIN_FILES or not hasattr(os, "fork"):
+    if len(locations) < MIN_FILES or not can_fork():
         meanwhile()
         return [stat_key(location) for location in locations]
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # never returns, never runs the parent's exit handlers
-        code = 1
-        try:
-            os.close(read_end)
-            _answer(locations, write_end)
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write_end)
+    pid, answers = start_child(lambda out: _answer(locations, out))
     try:
         meanwhile()
-        with os.fdopen(read_end, "rb") as answer:
+        with os.fdopen(answers, "rb") as answer:
             data = answer.read()
     finally:
         _, status = os.waitpid(pid, 0)
@@ -56,12 +46,6 @@ def stat_keys(locations: Sequence[str], meanwhile: Callable[[], object]) -> list
 
 
 def _answer(locations: Sequence[str], out: int) -> None:
-    try:
-        import fcntl
-
-        fcntl.fcntl(out, _F_SETPIPE_SZ, _PIPE_SIZE)
-    except (ImportError, OSError):
-        pass
     pack = _KEY.pack
     data = b"".join(pack(*(stat_key(location) or _MISSING)) for location in locations)
     with os.fdopen(out, "wb") as answer:
