@@ -9,9 +9,12 @@ concurrent runs never see half a cache; a cache that cannot be read is ignored a
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import mmap
 import os
 import pickle
+import struct
 import zlib
 from collections.abc import Container, Iterable, Iterator
 from pathlib import Path
@@ -23,7 +26,7 @@ from pagemgr.site import FolderScan, Site, SiteFile, pickled_as_tuple
 from pagemgr.site_index import DataFacts, DocRecord
 from pagemgr.stat_ahead import StatKey, stat_key, stat_keys
 
-FORMAT = 8
+FORMAT = 10
 SMALL_CHANGE = 20  # below this many re-read files (and 2% of the site) the cache is not rewritten
 _NEVER_CACHED = frozenset({"static", "outside-link"})
 
@@ -78,7 +81,7 @@ class CheckCache:
         self.path = path
         self.fingerprint = print_
         self.folder_scans: dict[str, FolderScan] = {}
-        self._stored_entries = b""  # the entries as the file holds them, until loaded
+        self._stored_entries: _Stored | None = None  # the entries as the file holds them
         self._entries: Entries | None = None
         self.dirty = False
         self.listing_changed = False
@@ -89,7 +92,9 @@ class CheckCache:
     @property
     def entries(self) -> Entries:
         if self._entries is None:
-            self._entries = _entries_of(self._stored_entries)
+            stored, self._stored_entries = self._stored_entries, None
+            self._entries = {} if stored is None else stored.load()
+            gc.freeze()  # what the cache holds lives as long as the run: never scan it again
         return self._entries
 
     def attach(self, site: Site) -> None:
@@ -157,37 +162,55 @@ class CheckCache:
     def save(self) -> None:
         if self.path is None or not self.worth_saving():
             return
-        stored = self._stored_entries if self._entries is None else pickle.dumps(
-            self._entries, protocol=pickle.HIGHEST_PROTOCOL)
-        write_pickle(self.path, (FORMAT, self.fingerprint, self.folder_scans, stored))
+        header = pickle.dumps((FORMAT, self.fingerprint, self.folder_scans),
+                              protocol=pickle.HIGHEST_PROTOCOL)
+        entries = self.entries if self._stored_entries is None else self._stored_entries.raw()
+        if not isinstance(entries, bytes):
+            entries = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
+        write_bytes(self.path, _LENGTH.pack(len(header)) + header + entries)
 
 
 Entries = dict[str, tuple[StatKey, CachedReport]]
+# The cache file: the length of the header, the header (format, fingerprint, folder listings)
+# pickled, then the entries pickled; the entries are unpickled straight from the mapped file.
+_LENGTH = struct.Struct("<Q")
 
 
-def _load(path: Path, print_: str) -> tuple[dict[str, FolderScan], bytes]:
+class _Stored:
+    """The entries part of a cache file, mapped, not yet unpickled."""
+
+    def __init__(self, mapped: mmap.mmap, offset: int) -> None:
+        self.mapped, self.offset = mapped, offset
+
+    def load(self) -> Entries:
+        try:
+            with memoryview(self.mapped) as whole, whole[self.offset :] as entries:
+                loaded = _unpickled(entries)
+        finally:
+            self.mapped.close()
+        return loaded if isinstance(loaded, dict) else {}
+
+    def raw(self) -> bytes:
+        return self.mapped[self.offset :]
+
+
+def _load(path: Path, print_: str) -> tuple[dict[str, FolderScan], _Stored | None]:
     """The folder listings, and the entries still pickled; nothing for a cache of another
-    version or fingerprint."""
-    stored = read_pickle(path)
+    version or fingerprint, or one that cannot be read."""
     try:
-        version, stored_print, scans, entries = stored
-    except (TypeError, ValueError):
-        return {}, b""
-    if (version != FORMAT or stored_print != print_ or not isinstance(scans, dict)
-            or not isinstance(entries, bytes)):
-        return {}, b""
-    return scans, entries
+        with open(path, "rb") as handle:
+            mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):  # missing, unreadable or empty
+        return {}, None
+    start = _LENGTH.size + (_LENGTH.unpack_from(mapped)[0] if len(mapped) >= _LENGTH.size else 0)
+    match _unpickled(mapped[_LENGTH.size : start]):
+        case (version, stored, dict() as scans) if version == FORMAT and stored == print_:
+            return scans, _Stored(mapped, start)
+    mapped.close()
+    return {}, None
 
 
-def _entries_of(stored: bytes) -> Entries:
-    if not stored:
-        return {}
-    entries = _unpickled(stored)
-    gc.freeze()  # what the cache holds lives as long as the run: never scan it again
-    return entries if isinstance(entries, dict) else {}
-
-
-def _unpickled(data: bytes) -> Any:
+def _unpickled(data: bytes | memoryview) -> Any:
     collecting = gc.isenabled()
     gc.disable()  # tens of thousands of new tuples would start a collection every few hundred
     try:
@@ -210,16 +233,23 @@ def read_pickle(path: Path) -> Any:
 
 
 def write_pickle(path: Path, value: object) -> None:
-    """Store `value` at `path` through a temporary file renamed over it, so that a concurrent
+    write_bytes(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Store `data` at `path` through a temporary file renamed over it, so that a concurrent
     reader sees the old or the new cache, never half of one; a cache that cannot be written
     is simply not written."""
     import tempfile
 
+    temporary = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", dir=path.parent)
         with os.fdopen(fd, "wb") as handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            handle.write(data)
         os.replace(temporary, path)
     except OSError:
-        return
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
