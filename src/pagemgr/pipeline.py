@@ -63,7 +63,7 @@ def run_checks(
     checker = Checker(site, schemas, overlay)
     chosen: set[str] = set()
     everything: Iterable[SiteFile] = items
-    if not complete:  # a whole-site run streams its files; a selection is read up front
+    if not complete:  # the selected files first, then the rest of the site as context
         selected = list(items)
         chosen = {item.rel for item in selected}
         everything = itertools.chain(
