@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import make_site, run_cli
-from pagemgr import checker, parallel
-from pagemgr.site import SiteFile
+from pagemgr import checker, parallel, pipeline
+from pagemgr.site import SiteFile, load_site
 
 
 def _site_with_papers(tmp_path: Path, count: int) -> Path:
@@ -87,3 +87,25 @@ def test_a_child_that_dies_midway_keeps_what_it_sent(
 def test_processes_follow_jobs_and_the_amount_of_work(jobs: int, files: int,
                                                       expected: int) -> None:
     assert parallel.processes_for(jobs, files) == expected
+
+
+def test_a_child_explains_documents_itself_past_a_few(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a site where most documents are invalid, leaving them all to the parent would explain
+    them on one core: a child defers only the first few."""
+    site = _site_with_papers(tmp_path, 60)  # 12 of them lack a venue, and more below
+    for number in range(40):
+        (site / "_publications" / f"2022-01-01-bad{number:02}.md").write_text(
+            f'---\ntitle: "B{number}"\ncategory: manuscripts\ndate: 2022-01-01\n---\n')
+    monkeypatch.setattr(checker, "explainer_loaded", lambda: False)
+    loaded = load_site(site)
+    chunk = [item for item in loaded.files() if item.collection == "publications"]
+    child = checker.Checker(loaded, pipeline.schema_set(loaded))
+    child.defer_invalid = True
+    reports = list(parallel._check(child, chunk))
+    left = [item.rel for item, report in zip(chunk, reports, strict=True) if report is None]
+    assert len(left) == parallel.MAX_DEFERRED
+    assert not child.defer_invalid
+    explained = [report for report in reports[len(left):] if report and report.findings]
+    assert explained  # the invalid documents after the first few were explained in the child

@@ -54,6 +54,7 @@ def explainer_loaded() -> bool:
 
 class Checker:
     defer_invalid = False
+    deferred = 0  # documents this process left to another one
 
     def __init__(
         self, site: Site, schemas: SchemaSet, overlay: Mapping[str, str] | None = None

@@ -8,8 +8,8 @@ chunks. A chunk that never came back (its child died) is checked by the parent a
 failing child costs time, never a report.
 
 Explaining why a document is not valid needs jsonschema, whose import costs more than checking a
-hundred documents. Children leave such documents to the parent (see `Checker.defer_invalid`),
-so that at most one process pays for it.
+hundred documents. Children leave the first few such documents to the parent (see
+`Checker.defer_invalid`), so that on a mostly valid site one process alone pays for it.
 """
 
 from __future__ import annotations
@@ -27,6 +27,9 @@ from pagemgr.site import SiteFile
 
 # Below this many files per process, forking costs more than it saves.
 MIN_FILES_PER_PROCESS = 400
+# A child leaves at most this many documents to the parent to explain; past that, it loads
+# jsonschema itself, or a site where most documents are invalid would be explained on one core.
+MAX_DEFERRED = 16
 _CHUNK = 32
 _MAX_CHUNKS = 4096  # their numbers must fit in the pipe's buffer: 4 bytes each, 64 KiB on Linux
 _TOKEN = struct.Struct("=I")
@@ -96,6 +99,9 @@ def _check(checker: Checker, chunk: Sequence[SiteFile]) -> Iterator[CachedReport
         try:
             yield report_of(checker, item)
         except Deferred:
+            checker.deferred += 1
+            if checker.deferred >= MAX_DEFERRED:  # a site full of errors: explain them here
+                checker.defer_invalid = False
             yield None
 
 
