@@ -54,11 +54,11 @@ def processes_for(jobs: int, files: int) -> int:
 def check_all(checker: Checker, items: Sequence[SiteFile], jobs: int) -> Iterator[CachedReport]:
     """The report of each of `items`, in order (each chunk's reports are let go as they are
     handed on)."""
-    processes = processes_for(jobs, len(items))
-    if processes <= 1:
-        return (report_of(checker, item) for item in items)
     size = max(_CHUNK, -(-len(items) // _MAX_CHUNKS))
     chunks = [items[start : start + size] for start in range(0, len(items), size)]
+    processes = min(processes_for(jobs, len(items)), len(chunks))  # no child without a chunk
+    if processes <= 1:
+        return (report_of(checker, item) for item in items)
     # The first chunk, checked before forking, loads what every process needs once.
     done: dict[int, Reports] = {0: list(_check(checker, chunks[0]))}
     tokens = _queue(range(1, len(chunks)))
