@@ -108,10 +108,6 @@ class CheckCache:
             self.folder_scans = site.folder_scans
             self.dirty = self.listing_changed = True
 
-    @property
-    def enabled(self) -> bool:
-        return self.path is not None
-
     @classmethod
     def disabled(cls) -> CheckCache:
         return cls(None, "")
