@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -67,3 +69,42 @@ def test_a_large_site_with_a_warm_cache_sees_every_change(
     assert warm.json() == cold.json()
     named = {finding["path"] for finding in warm.json()["findings"]}
     assert {"_publications/2021-01-01-p0007.md", "_publications/2021-01-01-new.md"} <= named
+
+
+def test_an_error_in_the_parent_leaves_no_child_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parent fails while a child is still at work (here: stuck): the error comes through
+    at once, and the child is gone."""
+    locations = _files(tmp_path, stat_ahead.MIN_FILES + 10)
+    children_before = _children()
+    monkeypatch.setattr(stat_ahead, "_answer", lambda _locations, _out: time.sleep(60))
+
+    def fails() -> None:
+        raise RuntimeError("the cache could not be loaded")
+
+    def too_slow(_signal: int, _frame: object) -> None:
+        raise TimeoutError("stat_keys waited for its child instead of stopping it")
+
+    previous = signal.signal(signal.SIGALRM, too_slow)
+    signal.alarm(10)
+    try:
+        with pytest.raises(RuntimeError):
+            stat_ahead.stat_keys(locations, meanwhile=fails)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert _children() == children_before
+
+
+def _children() -> set[str]:
+    """This process's children, from /proc (Linux), or nothing where there is none."""
+    tasks = Path(f"/proc/{os.getpid()}/task")
+    if not tasks.is_dir():
+        return set()
+    found: set[str] = set()
+    for task in tasks.iterdir():
+        children = task / "children"
+        if children.is_file():
+            found.update(children.read_text().split())
+    return found

@@ -6,6 +6,7 @@ as long as each other, and both must be done before anything else can start.
 from __future__ import annotations
 
 import os
+import signal
 import struct
 from collections.abc import Callable, Sequence
 
@@ -35,11 +36,14 @@ def stat_keys(locations: Sequence[str], meanwhile: Callable[[], object]) -> list
         return [stat_key(location) for location in locations]
     pid, answers = start_child(lambda out: _answer(locations, out))
     try:
-        meanwhile()
         with os.fdopen(answers, "rb") as answer:
+            meanwhile()
             data = answer.read()
-    finally:
-        _, status = os.waitpid(pid, 0)
+    except BaseException:  # Ctrl-C or an error here: the child must not outlive the run
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        raise
+    _, status = os.waitpid(pid, 0)
     if os.waitstatus_to_exitcode(status) != 0 or len(data) != _KEY.size * len(locations):
         return [stat_key(location) for location in locations]
     return [None if key == _MISSING else key for key in _KEY.iter_unpack(data)]
