@@ -70,16 +70,14 @@ def run_checks(
             selected, (item for item in site.files() if item.rel not in chosen))
     index = SiteIndex(site)
     result = CheckResult(root=site.root)
-    add, add_static, findings = index.add, index.add_static, result.findings
     for item, report in _reports(checker, cache, everything, overlay, jobs):
         if report is None:
-            add_static(item)
+            index.add_static(item)
             continue
-        add(item, report.record, report.suppressed, report.facts)
+        index.add(item, report.record, report.suppressed, report.facts)
         if complete or item.rel in chosen:
             result.files_checked += 1
-            if report.findings:
-                findings.extend(report.findings)
+            result.findings.extend(report.findings)
     if not overlay:
         cache.forget_missing(index.sources)  # every file of the site, static or not
         cache.detach(site)
@@ -164,9 +162,8 @@ def _reports(
     to_check = [item for item, _, cached in planned if cached is None and item.kind != "static"]
     checked = parallel.check_all(checker, to_check, jobs)
     del to_check
-    next_planned = planned.popleft
     while planned:  # each file is let go once the caller has its report
-        item, key, cached = next_planned()
+        item, key, cached = planned.popleft()
         if item.kind == "static" or cached is not None:
             yield item, cached
             continue
