@@ -86,6 +86,7 @@ class CheckCache:
         self.dirty = False
         self.listing_changed = False
         self.fresh = 0  # entries stored by this run
+        self.walked: set[str] = set()  # the files `plan` was given: those still there
         if path is not None:
             self.folder_scans, self._stored_entries = _load(path, print_)
 
@@ -122,6 +123,7 @@ class CheckCache:
             yield from ((item, None, None) for item in items)
             return
         items = list(items)
+        self.walked.update(item.rel for item in items)
         wanted = [item.kind not in _NEVER_CACHED and item.rel not in uncached for item in items]
         locations = [item.location for item, yes in zip(items, wanted, strict=True) if yes]
         keys = iter(stat_keys(locations, meanwhile=lambda: self.entries))
@@ -141,8 +143,9 @@ class CheckCache:
         self.dirty = True
         self.fresh += 1
 
-    def forget_missing(self, present: set[str]) -> None:
-        gone = [rel for rel in self.entries if rel not in present]
+    def forget_missing(self) -> None:
+        """Drop the entries of files that the run's walk did not find."""
+        gone = [rel for rel in self.entries if rel not in self.walked]
         for rel in gone:
             del self.entries[rel]
         self.dirty = self.dirty or bool(gone)

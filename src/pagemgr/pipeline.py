@@ -18,7 +18,6 @@ from pagemgr.findings import CheckResult, Finding
 from pagemgr.schemas import SchemaSet
 from pagemgr.settings import Settings
 from pagemgr.site import Site, SiteFile
-from pagemgr.site_index import SiteIndex
 
 
 def schema_set(site: Site) -> SchemaSet:
@@ -68,27 +67,25 @@ def run_checks(
         chosen = {item.rel for item in selected}
         everything = itertools.chain(
             selected, (item for item in site.files() if item.rel not in chosen))
-    index = SiteIndex(site)
-    result = CheckResult(root=site.root)
-    for item, report in _reports(checker, cache, everything, overlay, jobs):
-        if report is None:
-            index.add_static(item)
-            continue
-        index.add(item, report.record, report.suppressed, report.facts)
-        if complete or item.rel in chosen:
-            result.files_checked += 1
-            result.findings.extend(report.findings)
-    if not overlay:
-        cache.forget_missing(index.sources)  # every file of the site, static or not
-        cache.detach(site)
-        cache.save()
-    if site_wide:
-        about = frozenset(chosen.union(named))
-        cross = site_rules.run(index, schemas, None if complete else about)
+    about = frozenset(chosen.union(named))
+    rules = site_rules.SiteRules(site, schemas, None if complete else about, site_wide)
+    try:
+        result = CheckResult(root=site.root)
+        for item, report in _reports(checker, cache, everything, overlay, jobs):
+            rules.add(item, report)
+            if report is not None and (complete or item.rel in chosen):
+                result.files_checked += 1
+                result.findings.extend(report.findings)
+        if not overlay:
+            cache.forget_missing()
+            cache.detach(site)
+            cache.save()
+        cross = rules.findings()
         result.findings.extend(
-            with_sources(site, [f for f in cross if complete or f.path in about])
-        )
-    result.findings = settings.apply(result.findings, index.suppressions)
+            with_sources(site, [f for f in cross if complete or f.path in about]))
+        result.findings = settings.apply(result.findings, rules.index.suppressions)
+    finally:
+        rules.close()
     return result
 
 
@@ -118,35 +115,37 @@ def check_edit(site: Site, item: SiteFile, text: str) -> tuple[list[Finding], li
     cache = open_cache(site, schemas, True)
     cache.attach(site)
     edited = parallel.report_of(Checker(site, schemas, {item.rel: text}), item)
-    sides = (_Side(site), _Side(site))
-    for each, report in _reports(Checker(site, schemas), cache, site.files(), {}, 0):
-        for side, version in zip(
-            sides, (report, edited if each.rel == item.rel else report), strict=True
-        ):
-            side.add(each, version)
-    cache.detach(site)
-    cache.save()
-    before, after = (side.findings(schemas, settings) for side in sides)
+    sides = (_Side(site, schemas), _Side(site, schemas))
+    try:
+        for each, report in _reports(Checker(site, schemas), cache, site.files(), {}, 0):
+            for side, version in zip(
+                sides, (report, edited if each.rel == item.rel else report), strict=True
+            ):
+                side.add(each, version)
+        cache.detach(site)
+        cache.save()
+        before, after = (side.findings(settings) for side in sides)
+    finally:
+        for side in sides:
+            side.rules.close()
     return before, after
 
 
 class _Side:
     """The site index and per-file findings of one version of the site."""
 
-    def __init__(self, site: Site) -> None:
-        self.index = SiteIndex(site)
+    def __init__(self, site: Site, schemas: SchemaSet) -> None:
+        self.rules = site_rules.SiteRules(site, schemas)
         self.found: list[Finding] = []
 
     def add(self, item: SiteFile, report: check_cache.CachedReport | None) -> None:
-        if report is None:
-            self.index.add_static(item)
-            return
-        self.index.add(item, report.record, report.suppressed, report.facts)
-        self.found.extend(report.findings)
+        self.rules.add(item, report)
+        if report is not None:
+            self.found.extend(report.findings)
 
-    def findings(self, schemas: SchemaSet, settings: Settings) -> list[Finding]:
-        everything = [*self.found, *site_rules.run(self.index, schemas)]
-        return settings.apply(everything, self.index.suppressions)
+    def findings(self, settings: Settings) -> list[Finding]:
+        everything = [*self.found, *self.rules.findings()]
+        return settings.apply(everything, self.rules.index.suppressions)
 
 
 def _reports(

@@ -13,7 +13,7 @@ import re
 import struct
 from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import chain, repeat
 from operator import attrgetter
 from typing import Any, NamedTuple
@@ -164,34 +164,40 @@ class NavItem:
     group: str  # which list it is in, e.g. "main" or "main[2].children"
 
 
-@dataclass
 class SiteIndex:
-    site: Site
-    docs: list[DocRecord] = field(default_factory=list)
-    statics: dict[str, str] = field(default_factory=dict)  # destination -> static source
-    sources: set[str] = field(default_factory=set)  # every file's site-relative path
-    suppressions: dict[str, frozenset[str]] = field(default_factory=dict)
-    navigation: tuple[NavItem, ...] | None = None
-    cv_publications: tuple[tuple[str, int, int], ...] | None = None
-    locales: frozenset[str] | None = None
+    """The site as the site-wide rules see it: every record in a `RecordStore` (on disk, so
+    memory does not grow with the site), and the few facts that stay small whatever its size."""
+
+    def __init__(self, site: Site) -> None:
+        from pagemgr.index_store import RecordStore  # sqlite3, only for a run that indexes
+
+        self.site = site
+        self.store = RecordStore()
+        self.suppressions: dict[str, frozenset[str]] = {}
+        self.navigation: tuple[NavItem, ...] | None = None
+        self.cv_publications: tuple[tuple[str, int, int], ...] | None = None
+        self.locales: frozenset[str] | None = None
+        self.redirect_plugin = "jekyll-redirect-from" in plugin_names(site.config)
+
+    def close(self) -> None:
+        self.store.close()
 
     def add_static(self, item: SiteFile) -> None:
-        self.sources.add(item.rel)
+        self.store.add_source(item.rel)
         dest = static_destination(self.site, item)
         if dest is not None:
-            self.statics[dest] = item.rel
+            self.store.add_static(dest, item.rel, replace=True)
             if dest.endswith((".scss", ".sass")):
-                self.statics.setdefault(dest.rsplit(".", 1)[0] + ".css", item.rel)
+                self.store.add_static(dest.rsplit(".", 1)[0] + ".css", item.rel, replace=False)
             elif dest.endswith(".coffee"):
-                self.statics.setdefault(dest.rsplit(".", 1)[0] + ".js", item.rel)
+                self.store.add_static(dest.rsplit(".", 1)[0] + ".js", item.rel, replace=False)
 
     def add(self, item: SiteFile, record: DocRecord | None, suppressed: frozenset[str],
-            facts: DataFacts | None = None) -> None:
-        self.sources.add(item.rel)
+            facts: DataFacts | None = None) -> int:
+        """Index one file; returns the number of its record (0: it has none)."""
+        self.store.add_source(item.rel)
         if suppressed:
             self.suppressions[item.rel] = suppressed
-        if record is not None:
-            self.docs.append(record)
         if facts is not None:
             self.navigation = facts.navigation if facts.navigation is not None else self.navigation
             self.cv_publications = (
@@ -199,6 +205,29 @@ class SiteIndex:
                 else self.cv_publications
             )
             self.locales = facts.locales if facts.locales is not None else self.locales
+        if record is None:
+            return 0
+        hidden = (urls.destination(record.url) if record.dest is None and record.hidden
+                  and record.url is not None else None)
+        number = self.store.add(record, hidden)
+        if self.redirect_plugin and record.dest is not None:
+            for entry, line, column in record.redirects:
+                dest = urls.destination(urls.sanitize(entry))
+                self.store.add_redirect(dest, number, line, column)
+        return number
+
+    def has_source(self, rel: str) -> bool:
+        """Whether the site has a file at `rel` (site-relative)."""
+        return self.store.has_source(rel)
+
+
+def plugin_names(config: dict[str, Any]) -> list[str]:
+    names: list[str] = []
+    for key in ("plugins", "gems"):
+        value = config.get(key)
+        if isinstance(value, list):
+            names.extend(str(name) for name in value)
+    return names
 
 
 def static_destination(site: Site, item: SiteFile) -> str | None:

@@ -1,27 +1,65 @@
 """Site-wide rules: they read the site index, never a file, and return findings as data.
 
-One module per family of rules; `run` calls each family once with a shared `Context`, whose
-lookups are dicts keyed by output file, so every rule stays linear in the size of the site.
+One module per family of rules, each a `Rules` class: `see` is called with every record as the
+run indexes it (the rules about one document run there, and the family keeps what it needs of
+the rest), `finish` once at the end, for the rules that need the whole site. Lookups across
+files are asked of the index's record store, so no rule holds the site in memory.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Protocol
+
+from pagemgr.check_cache import CachedReport
 from pagemgr.findings import Finding
 from pagemgr.schemas import SchemaSet
-from pagemgr.site_index import SiteIndex
+from pagemgr.site import Site, SiteFile
+from pagemgr.site_index import DocRecord, SiteIndex
 from pagemgr.site_rules import build, content, data, identity, links, outputs
 from pagemgr.site_rules.context import Context
 
 FAMILIES = (outputs, identity, content, links, build, data)
 
 
-def run(
-    index: SiteIndex, schemas: SchemaSet, selected: frozenset[str] | None = None
-) -> list[Finding]:
-    """Findings of every family; with `selected`, only those about the selected files (the
-    lookups still cover the whole site, so a clash with an unselected file is found)."""
-    context = Context.of(index, schemas, selected)
-    found: list[Finding] = []
-    for family in FAMILIES:
-        found.extend(family.check(context))
-    return found
+class Family(Protocol):
+    def see(self, number: int, record: DocRecord, found: list[Finding]) -> None: ...
+
+    def finish(self) -> Iterable[Finding]: ...
+
+
+class SiteRules:
+    """The site index of one run, and the site-wide rules applied as it fills (`rules`:
+    whether to apply them at all). With `selected`, findings are only about the selected
+    files, but every lookup still covers the whole site, so a clash with an unselected file
+    is found."""
+
+    def __init__(self, site: Site, schemas: SchemaSet, selected: frozenset[str] | None = None,
+                 rules: bool = True) -> None:
+        self.index = SiteIndex(site)
+        self.found: list[Finding] = []
+        self.families: list[Family] = []
+        if rules:
+            context = Context.of(self.index, schemas, selected)
+            self.families = [family.Rules(context) for family in FAMILIES]
+
+    def add(self, item: SiteFile, report: CachedReport | None) -> None:
+        """Index one file (`report` None: a static file) and apply the rules about it."""
+        if report is None:
+            self.index.add_static(item)
+            return
+        number = self.index.add(item, report.record, report.suppressed, report.facts)
+        if number:
+            assert report.record is not None
+            for family in self.families:
+                family.see(number, report.record, self.found)
+
+    def findings(self) -> list[Finding]:
+        """Every site-wide finding: those found while indexing, then the site-wide ones."""
+        for family in self.families:
+            self.found.extend(family.finish())
+        return self.found
+
+    def close(self) -> None:
+        self.index.close()
+

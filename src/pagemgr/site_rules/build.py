@@ -28,18 +28,67 @@ GEM_DIRS = ("/usr/share/rubygems-integration/all/gems", "/var/lib/gems/*/gems",
 NO_LAYOUT = (None, "", "none", "null", "false")
 
 
-def check(context: Context) -> Iterator[Finding]:
-    for record in context.index.docs:
-        if record.collection == "pages" and record.has_excerpt and context.wants(record.rel):
-            yield finding(
+class Rules:
+    def __init__(self, context: Context) -> None:
+        self.context = context
+        self.known = layout_names(context)
+        self.defaults = _defaults(context.site.config)
+        # A default's layout is a finding about _config.yml: every page counts only then.
+        self.with_defaults = context.wants(CONFIG_NAME)
+        self.by_collection: dict[str, tuple[int, Any]] = {}  # where no default names a path
+        self.unknown_defaults: dict[int, DocRecord] = {}
+
+    def see(self, number: int, record: DocRecord, found: list[Finding]) -> None:
+        wanted = self.context.wants(record.rel)
+        if record.collection == "pages" and record.has_excerpt and wanted:
+            found.append(finding(
                 record.rel, record.at("excerpt"), "page-excerpt",
                 "`excerpt:` in a page broke GitHub Pages builds (github-pages 230, Feb 2024); "
                 "pages do not use it",
                 "delete the excerpt: line",
+            ))
+        if self.known is not None and (wanted or self.with_defaults):
+            found.extend(self._layout(record, wanted, self.known))
+
+    def finish(self) -> Iterator[Finding]:
+        if self.known is not None:
+            yield from self._unknown_defaults(self.known)
+        yield from _plugins(self.context)
+        yield from _locale(self.context)
+
+    def _layout(self, record: DocRecord, wanted: bool,
+                known: frozenset[str]) -> Iterator[Finding]:
+        if record.dest is None or not record.readable:
+            return
+        if record.has_layout_key:
+            if wanted and record.layout not in NO_LAYOUT and record.layout not in known:
+                yield finding(
+                    record.rel, record.at("layout"), "missing-layout",
+                    f"layout '{record.layout}' is in neither _layouts/ nor the theme; Jekyll "
+                    "warns and writes the page without any layout",
+                    _layout_hint(record.layout or "", known),
+                )
+            return
+        if not self.with_defaults:
+            return
+        found = self.by_collection.get(record.collection)
+        if found is None:
+            found = _default_layout(self.defaults, record)
+            if not _path_scoped(self.defaults, record.collection):
+                self.by_collection[record.collection] = found
+        number, layout = found
+        if layout not in NO_LAYOUT and layout not in known:
+            self.unknown_defaults.setdefault(number, record)
+
+    def _unknown_defaults(self, known: frozenset[str]) -> Iterator[Finding]:
+        for number, record in sorted(self.unknown_defaults.items()):
+            layout = str(self.defaults[number][2])
+            yield config_finding(
+                self.context, ["defaults", number, "values", "layout"], "missing-layout",
+                f"defaults give layout '{layout}' (to {record.rel} and others), which is in "
+                "neither _layouts/ nor the theme; those pages get no layout",
+                _layout_hint(layout, known),
             )
-    yield from _layouts(context)
-    yield from _plugins(context)
-    yield from _locale(context)
 
 
 def layout_names(context: Context) -> frozenset[str] | None:
@@ -71,48 +120,6 @@ def _theme_dir(theme: str) -> Path | None:
             if layouts.is_dir():
                 return layouts
     return None
-
-
-def _layouts(context: Context) -> Iterator[Finding]:
-    known = layout_names(context)
-    if known is None:
-        return
-    defaults = _defaults(context.site.config)
-    by_collection: dict[str, tuple[int, Any]] = {}  # where no default scope names a path
-    unknown_defaults: dict[int, DocRecord] = {}
-    # A default's layout is a finding about _config.yml: every page counts only then.
-    with_defaults = context.wants(CONFIG_NAME)
-    for record in context.index.docs if with_defaults else context.wanted_docs():
-        if record.dest is None or not record.readable:
-            continue
-        if record.has_layout_key:
-            if (context.wants(record.rel) and record.layout not in NO_LAYOUT
-                    and record.layout not in known):
-                yield finding(
-                    record.rel, record.at("layout"), "missing-layout",
-                    f"layout '{record.layout}' is in neither _layouts/ nor the theme; Jekyll "
-                    "warns and writes the page without any layout",
-                    _layout_hint(record.layout or "", known),
-                )
-            continue
-        if not with_defaults:
-            continue
-        found = by_collection.get(record.collection)
-        if found is None:
-            found = _default_layout(defaults, record)
-            if not _path_scoped(defaults, record.collection):
-                by_collection[record.collection] = found
-        number, layout = found
-        if layout not in NO_LAYOUT and layout not in known:
-            unknown_defaults.setdefault(number, record)
-    for number, record in sorted(unknown_defaults.items()):
-        layout = str(defaults[number][2])
-        yield config_finding(
-            context, ["defaults", number, "values", "layout"], "missing-layout",
-            f"defaults give layout '{layout}' (to {record.rel} and others), which is in "
-            "neither _layouts/ nor the theme; those pages get no layout",
-            _layout_hint(layout, known),
-        )
 
 
 def _layout_hint(name: str, known: frozenset[str]) -> str:

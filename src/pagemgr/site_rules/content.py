@@ -5,24 +5,31 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pagemgr.findings import Finding
+from pagemgr.site_index import DocRecord
 from pagemgr.site_rules.context import Context, finding
 
 
-def check(context: Context) -> Iterator[Finding]:
-    for record in context.wanted_docs():
-        if record.collection in ("pages", "drafts"):
-            continue
+class Rules:
+    def __init__(self, context: Context) -> None:
+        self.context = context
+
+    def see(self, number: int, record: DocRecord, found: list[Finding]) -> None:
+        if record.collection in ("pages", "drafts") or not self.context.wants(record.rel):
+            return
         if not record.has_front_matter:
-            yield finding(
+            found.append(finding(
                 record.rel, (1, 1), "no-front-matter",
                 f"this file has no front matter, so Jekyll copies it as a plain file instead "
                 f"of rendering it, and it is not in site.{record.collection}",
                 "start the file with a front matter block: ---, title: \"...\", ---",
-            )
+            ))
         elif record.hidden == "future" and record.date is not None:
-            yield finding(
+            found.append(finding(
                 record.rel, record.at("date"), "future-date",
                 f"date: {record.date.isoformat()} is in the future and _config.yml does not "
                 "set `future: true`, so Jekyll leaves this page out until that day",
                 "fix the date, or set `future: true` in _config.yml",
-            )
+            ))
+
+    def finish(self) -> Iterator[Finding]:
+        return iter(())

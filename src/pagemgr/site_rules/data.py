@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 from pagemgr.findings import Finding
+from pagemgr.site_index import DocRecord
 from pagemgr.site_rules.context import Context, finding
 
 NAVIGATION = "_data/navigation.yml"
@@ -13,9 +16,26 @@ CV = "_data/cv.json"
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
-def check(context: Context) -> Iterator[Finding]:
-    yield from _duplicate_nav(context)
-    yield from _cv(context)
+class Rules:
+    def __init__(self, context: Context) -> None:
+        self.context = context
+        self.with_cv = "publications" in context.site.collections and _has_cv(context.site.root)
+
+    def see(self, number: int, record: DocRecord, found: list[Finding]) -> None:
+        if (self.with_cv and record.collection == "publications" and record.title
+                and record.dest is not None):
+            self.context.store.add_paper_key(_key(record.title), number)
+
+    def finish(self) -> Iterator[Finding]:
+        yield from _duplicate_nav(self.context)
+        yield from _cv(self.context)
+
+
+def _has_cv(root: Path) -> bool:
+    try:
+        return any(os.path.splitext(name)[0] == "cv" for name in os.listdir(root / "_data"))
+    except OSError:
+        return False
 
 
 def _duplicate_nav(context: Context) -> Iterator[Finding]:
@@ -45,12 +65,10 @@ def _cv(context: Context) -> Iterator[Finding]:
     if listed is None or "publications" not in context.site.collections:
         return
     in_cv = {_key(name): (name, line, column) for name, line, column in listed}
-    papers = {}
-    for record in context.index.docs:
-        if record.collection == "publications" and record.title and record.dest is not None:
-            papers[_key(record.title)] = record
-    for key, record in papers.items():
+    store = context.store
+    for key, number in store.papers_by_key():  # the last paper of each title
         if key not in in_cv:
+            record = store.record(number)
             yield finding(
                 record.rel, record.at("title"), "cv-json-stale",
                 f"publication '{record.title}' is missing from {CV} publications, so the JSON "
@@ -58,7 +76,7 @@ def _cv(context: Context) -> Iterator[Finding]:
                 "add it to _data/cv.json, or regenerate it (scripts/update_cv_json.sh)",
             )
     for key, (name, line, column) in in_cv.items():
-        if key not in papers:
+        if not store.has_paper_key(key):
             yield finding(
                 CV, (line, column), "cv-json-stale",
                 f"'{name}' is listed in cv.json publications but no file in _publications/ "

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections import defaultdict
 from collections.abc import Iterator
 
 from pagemgr import urls
@@ -18,43 +17,48 @@ KNOWN_LABELS = ("publications", "talks", "teaching", "portfolio", "posts", "draf
 MIN_PATTERN_FILES = 3
 
 
-def check(context: Context) -> Iterator[Finding]:
-    wanted = context.wanted_docs()
-    for record in wanted:
-        if record.has_front_matter:
-            yield from _date(record)
-            yield from _collection_key(context, record)
-    yield from _bad_permalinks(context)
-    yield from _post_names([record for record in wanted if record.collection == "posts"])
-    drifting = {record.collection for record in wanted if record.collection not in (
-        "pages", "drafts") and _drifts(record)}
-    if drifting:
-        by_collection: dict[str, list[DocRecord]] = defaultdict(list)
-        for record in context.index.docs:
-            if record.collection in drifting:
-                by_collection[record.collection].append(record)
-        for records in by_collection.values():
-            yield from _permalink_drift(context, records)
-    yield from _undeclared(context)
+class Rules:
+    def __init__(self, context: Context) -> None:
+        self.context = context
+        self.blamed: set[str] = set()  # collections whose permalink pattern is reported
+        self.permalinks: dict[str, list[int]] = {}  # collection: [written out, following]
+        self.drifting: list[DocRecord] = []  # selected records whose permalink drifts
 
+    def see(self, number: int, record: DocRecord, found: list[Finding]) -> None:
+        wanted = self.context.wants(record.rel)
+        if wanted and record.has_front_matter:
+            found.extend(_date(record))
+            found.extend(_collection_key(self.context, record))
+        if wanted and record.collection == "posts":
+            found.extend(_post_names(record))
+        if record.url_error is not None:
+            found.extend(self._bad_permalink(record, wanted))
+        if record.permalink and ":" not in record.permalink:
+            counts = self.permalinks.setdefault(record.collection, [0, 0])
+            counts[0] += 1
+            if _follows(record):
+                counts[1] += 1
+            elif wanted and record.collection not in ("pages", "drafts"):
+                self.drifting.append(record)
 
-def _bad_permalinks(context: Context) -> Iterator[Finding]:
-    """A placeholder Jekyll does not know stops the build: in a document's own permalink, or
-    once for the collection whose `permalink:` pattern in _config.yml names it."""
-    blamed: set[str] = set()
-    for record in context.index.docs:
-        if record.url_error is None:
-            continue
+    def finish(self) -> Iterator[Finding]:
+        for record in self.drifting:
+            yield from _permalink_drift(self.context, record, *self.permalinks[record.collection])
+        yield from _undeclared(self.context)
+
+    def _bad_permalink(self, record: DocRecord, wanted: bool) -> Iterator[Finding]:
+        """A placeholder Jekyll does not know stops the build: in a document's own permalink,
+        or once for the collection whose `permalink:` pattern in _config.yml names it."""
         if record.has("permalink"):
-            if context.wants(record.rel):
+            if wanted:
                 yield finding(record.rel, record.at("permalink"), "bad-permalink",
                               f"{record.url_error}; the build stops", _PLACEHOLDER_HINT)
-        elif record.collection not in blamed:
-            blamed.add(record.collection)
+        elif record.collection not in self.blamed:
+            self.blamed.add(record.collection)
             key = "permalink" if record.collection == "posts" else None
             path = ["permalink"] if key else ["collections", record.collection, "permalink"]
             yield config_finding(
-                context, path, "bad-permalink",
+                self.context, path, "bad-permalink",
                 f"{record.url_error} (the pattern of _{record.collection}, used by "
                 f"{record.rel} and others); the build stops", _PLACEHOLDER_HINT,
             )
@@ -103,16 +107,15 @@ def _collection_key(context: Context, record: DocRecord) -> Iterator[Finding]:
     )
 
 
-def _post_names(records: list[DocRecord]) -> Iterator[Finding]:
-    for record in records:
-        if post_date(record.stem) is not None:
-            continue
-        yield finding(
-            record.rel, (1, 1), "post-filename",
-            "this post's file name does not start with YYYY-MM-DD-, so Jekyll ignores it "
-            "(no page, not in site.posts)",
-            "rename it like 2024-01-31-" + record.stem + os.path.splitext(record.rel)[1],
-        )
+def _post_names(record: DocRecord) -> Iterator[Finding]:
+    if post_date(record.stem) is not None:
+        return
+    yield finding(
+        record.rel, (1, 1), "post-filename",
+        "this post's file name does not start with YYYY-MM-DD-, so Jekyll ignores it "
+        "(no page, not in site.posts)",
+        "rename it like 2024-01-31-" + record.stem + os.path.splitext(record.rel)[1],
+    )
 
 
 def _last_segment(permalink: str) -> str:
@@ -121,37 +124,27 @@ def _last_segment(permalink: str) -> str:
     return permalink.rstrip("/").rpartition("/")[2].removesuffix(".html")
 
 
-def _drifts(record: DocRecord) -> bool:
-    """A written-out permalink that does not end in the file's name."""
-    return bool(record.permalink) and ":" not in (record.permalink or "") and not _follows(record)
-
-
-def _permalink_drift(context: Context, records: list[DocRecord]) -> Iterator[Finding]:
-    with_permalink = [r for r in records if r.permalink and ":" not in r.permalink]
-    names = {r.stem: r for r in records}
-    drifting = [r for r in with_permalink if not _follows(r)]
-    matching = len(with_permalink) - len(drifting)
-    pattern = len(with_permalink) >= MIN_PATTERN_FILES and matching >= 2 and (
-        matching * 2 > len(with_permalink))
-    for record in drifting:
-        if not context.wants(record.rel):
-            continue
-        assert record.permalink is not None
-        last = _last_segment(record.permalink)
-        copied = names.get(last)
-        if copied is record or (copied is None and not pattern):
-            continue
-        origin = f"; it is the name of {copied.rel}, so it looks copied" if copied else ""
-        suggestion = record.permalink.rstrip("/")
-        suggestion = suggestion[: len(suggestion) - len(suggestion.rsplit("/", 1)[-1])]
-        suggestion += record.stem + ("/" if record.permalink.endswith("/") else "")
-        yield finding(
-            record.rel, record.at("permalink"), "permalink-drift",
-            f"permalink ends in '{last}', not in this file's name '{record.stem}', while "
-            f"{matching} of {len(with_permalink)} files in _{record.collection} follow "
-            f"their file name{origin}",
-            f"permalink: {suggestion}",
-        )
+def _permalink_drift(context: Context, record: DocRecord, written: int,
+                     matching: int) -> Iterator[Finding]:
+    """`record`'s written-out permalink does not end in its file name: a finding when its
+    last segment names another file of the collection, or most files follow their name."""
+    pattern = written >= MIN_PATTERN_FILES and matching >= 2 and matching * 2 > written
+    assert record.permalink is not None
+    last = _last_segment(record.permalink)
+    copied = context.store.last_named(record.collection, last)
+    if (copied is not None and copied.rel == record.rel) or (copied is None and not pattern):
+        return
+    origin = f"; it is the name of {copied.rel}, so it looks copied" if copied else ""
+    suggestion = record.permalink.rstrip("/")
+    suggestion = suggestion[: len(suggestion) - len(suggestion.rsplit("/", 1)[-1])]
+    suggestion += record.stem + ("/" if record.permalink.endswith("/") else "")
+    yield finding(
+        record.rel, record.at("permalink"), "permalink-drift",
+        f"permalink ends in '{last}', not in this file's name '{record.stem}', while "
+        f"{matching} of {written} files in _{record.collection} follow "
+        f"their file name{origin}",
+        f"permalink: {suggestion}",
+    )
 
 
 def _follows(record: DocRecord) -> bool:

@@ -16,13 +16,22 @@ NAVIGATION = "_data/navigation.yml"
 _EMAIL = re.compile(r"[^/@\s:]+@[^/@\s:]+\.[A-Za-z]{2,}\Z")
 
 
-def check(context: Context) -> Iterator[Finding]:
-    yield from _navigation(context)
-    for record in context.wanted_docs():
-        if record.dest is None:
-            continue
-        for link in record.links:
-            yield from _link(context, record, link)
+class Rules:
+    def __init__(self, context: Context) -> None:
+        self.context = context
+
+    def see(self, number: int, record: DocRecord, found: list[Finding]) -> None:
+        if record.links and record.dest is not None and self.context.wants(record.rel):
+            self.context.store.add_links(number, record.links)
+
+    def finish(self) -> Iterator[Finding]:
+        yield from _navigation(self.context)
+        record_number, record = 0, None
+        for number, link in self.context.store.links():
+            if number != record_number:  # links come grouped by record
+                record_number, record = number, self.context.store.record(number)
+            assert record is not None
+            yield from _link(self.context, record, link)
 
 
 def _strip_base(context: Context, url: str) -> str:
@@ -54,8 +63,9 @@ def _navigation(context: Context) -> Iterator[Finding]:
 
 def _hidden_target(context: Context, url: str) -> DocRecord | None:
     for candidate in served_candidates(url):
-        if candidate in context.hidden:
-            return context.hidden[candidate]
+        record = context.store.first_hidden(candidate)
+        if record is not None:
+            return record
     return None
 
 
@@ -123,4 +133,4 @@ def _source_link(context: Context, record: DocRecord, target: str) -> bool:
         path = target.lstrip("/")
     else:
         path = posixpath.normpath(posixpath.join(posixpath.dirname(record.rel), target))
-    return unquote(path) in context.index.sources
+    return context.index.has_source(unquote(path))
