@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
 
 from conftest import make_site, run_cli
 from pagemgr import checker, parallel, pipeline
+from pagemgr.check_cache import CachedReport
 from pagemgr.site import SiteFile, load_site
 
 
@@ -53,13 +54,13 @@ def test_a_child_that_dies_costs_no_report(
     site = _site_with_papers(tmp_path, 300)
     expected = _check(site, 1)
 
-    def dies_after_one_chunk(checker_: checker.Checker, chunks: Sequence[Sequence[SiteFile]],
-                             tokens: int, out: int) -> None:
-        os.read(tokens, 4)  # takes a chunk, answers nothing
+    def dies_at_once(checker_: checker.Checker, work: int, out: int) -> None:
+        os.read(work, 8)  # takes a chunk, answers nothing
         os._exit(3)
 
-    monkeypatch.setattr(parallel, "_serve", dies_after_one_chunk)
+    monkeypatch.setattr(parallel, "_serve", dies_at_once)
     assert _check(site, 2) == expected
+    assert _check(site, 3) == expected
 
 
 def test_a_child_that_dies_midway_keeps_what_it_sent(
@@ -67,19 +68,44 @@ def test_a_child_that_dies_midway_keeps_what_it_sent(
 ) -> None:
     site = _site_with_papers(tmp_path, 300)
     expected = _check(site, 1)
-    serve = parallel._serve
+    serve, check = parallel._serve, parallel._check
 
-    def dies_after_answering_twice(checker_: checker.Checker,
-                                   chunks: Sequence[Sequence[SiteFile]], tokens: int,
-                                   out: int) -> None:
-        first_two = os.pipe()
-        os.write(first_two[1], os.read(tokens, 4) + os.read(tokens, 4))
-        os.close(first_two[1])
-        serve(checker_, chunks, first_two[0], out)  # answers those two in full
-        os.read(tokens, 4)
-        os._exit(3)  # then takes a third and dies
+    def dies_after_answering_twice(checker_: checker.Checker, work: int, out: int) -> None:
+        answered = 0
+
+        def check_twice(
+            checker_: checker.Checker, chunk: Iterable[SiteFile]
+        ) -> Iterator[CachedReport | None]:
+            nonlocal answered
+            answered += 1
+            if answered > 2:
+                os._exit(3)  # takes a third chunk and dies
+            return check(checker_, chunk)
+
+        parallel._check = check_twice  # this forked child's module only
+        serve(checker_, work, out)
 
     monkeypatch.setattr(parallel, "_serve", dies_after_answering_twice)
+    assert _check(site, 2) == expected
+
+
+def test_results_keep_their_order_when_the_parent_runs_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slow child: the parent checks many later chunks meanwhile, and holds them until the
+    child answers the first."""
+    site = _site_with_papers(tmp_path, 300)
+    expected = _check(site, 1)
+    serve = parallel._serve
+
+    def slow(checker_: checker.Checker, work: int, out: int) -> None:
+        import time
+
+        time.sleep(0.5)
+        serve(checker_, work, out)
+
+    monkeypatch.setattr(parallel, "_serve", slow)
+    monkeypatch.setattr(parallel, "_MAX_PENDING", 3)
     assert _check(site, 2) == expected
 
 

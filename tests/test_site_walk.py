@@ -30,3 +30,24 @@ def test_every_walked_file_is_classified_alike(tmp_path: Path) -> None:
             if item.kind == "outside-link":
                 continue
             assert classify(site, item.rel) == item, (root, item.rel)
+
+
+def test_the_streamed_walk_gives_what_the_cached_walk_gives(tmp_path: Path) -> None:
+    """Without a cache the walk streams each folder from its sorted names; with one it keeps
+    `FolderScan`s. Both give the same files, in the same order."""
+    roots = _sites(tmp_path)
+    extra = make_site(tmp_path / "links")
+    (extra / "_publications" / "deeper" / "more").mkdir(parents=True)
+    for name in ("b.md", "a.md", "A.md", "a.md~", "_hidden.md", ".dot.md", "a b.md"):
+        (extra / "_publications" / "deeper" / name).write_text("---\ntitle: x\n---\n")
+    (extra / "_publications" / "deeper" / "more" / "c.md").write_text("---\ntitle: y\n---\n")
+    (extra / "_publications" / "out").symlink_to(tmp_path, target_is_directory=True)
+    (extra / "_publications" / "loop").symlink_to(extra / "_publications")
+    (extra / "files").mkdir(exist_ok=True)
+    (extra / "files" / "paper.pdf").write_bytes(b"%PDF")
+    for root in [*roots, extra]:
+        streamed = list(load_site(root, cached=False).files())
+        kept = load_site(root, cached=False)
+        kept.folder_scans = {}
+        assert list(kept.files()) == streamed, root
+        assert kept.folder_scans, root  # the listings were kept for the cache

@@ -1,11 +1,12 @@
 """Checking many files on every core: forked processes share the parent's checker and schemas.
 
-The files to check are cut into chunks whose numbers wait in a pipe. The parent and each forked
-child take chunk numbers from it until it is empty (reads of a few bytes from a pipe are
-atomic, so no chunk is taken twice). A child sends each chunk's reports back, pickled, through a
-pipe of its own as soon as it has them, and the parent reads what has come in between its own
-chunks. A chunk that never came back (its child died) is checked by the parent afterwards, so a
-failing child costs time, never a report.
+The files arrive as a stream (the walk of the site, planned against the cache) and leave in the
+same order with their reports, so a run never holds the whole site. They are cut into chunks.
+The parent checks the first chunk itself, which loads what every process needs, then forks.
+Each later chunk goes to a child with fewer than two chunks outstanding, or, when every child
+is busy, the parent checks it itself. Chunks go to a child through a pipe of its own, and its
+answers (the chunk's reports, pickled) come back through another. A child that dies has the
+chunks it did not answer checked by the parent, so a failing child costs time, never a report.
 
 Explaining why a document is not valid needs jsonschema, whose import costs more than checking a
 hundred documents. Children leave the first few such documents to the parent (see
@@ -16,9 +17,13 @@ from __future__ import annotations
 
 import os
 import pickle
+import select
 import signal
 import struct
-from collections.abc import Iterator, Sequence
+from collections import deque
+from collections.abc import Iterable, Iterator
+from itertools import chain
+from typing import Any
 
 from pagemgr.check_cache import CachedReport
 from pagemgr.checker import Checker, Deferred
@@ -30,12 +35,13 @@ MIN_FILES_PER_PROCESS = 400
 # A child leaves at most this many documents to the parent to explain; past that, it loads
 # jsonschema itself, or a site where most documents are invalid would be explained on one core.
 MAX_DEFERRED = 16
-_CHUNK = 32
-_MAX_CHUNKS = 4096  # their numbers must fit in the pipe's buffer: 4 bytes each, 64 KiB on Linux
-_TOKEN = struct.Struct("=I")
+CHUNK = 32  # files to check per chunk
+_OUTSTANDING = 2  # chunks a child holds at most: one it checks, one waiting
+_MAX_PENDING = 64  # chunks done out of order held before the parent waits for the first
 _FRAME = struct.Struct("=Q")
-_PIPE_SIZE = 1 << 20  # what one read takes at the most
+_READ_SIZE = 1 << 20
 
+Entry = tuple[SiteFile, Any, CachedReport | None]  # a file, its cache key, its cached report
 Reports = list[CachedReport | None]  # None: left to the parent
 
 
@@ -51,42 +57,233 @@ def processes_for(jobs: int, files: int) -> int:
     return max(1, wanted) if can_fork() else 1
 
 
-def check_all(checker: Checker, items: Sequence[SiteFile], jobs: int) -> Iterator[CachedReport]:
-    """The report of each of `items`, in order (each chunk's reports are let go as they are
-    handed on)."""
-    size = max(_CHUNK, -(-len(items) // _MAX_CHUNKS))
-    chunks = [items[start : start + size] for start in range(0, len(items), size)]
-    processes = min(processes_for(jobs, len(items)), len(chunks))  # no child without a chunk
+def needs_check(entry: Entry) -> bool:
+    return entry[2] is None and entry[0].kind != "static"
+
+
+def check_all(checker: Checker, planned: Iterable[Entry],
+              jobs: int) -> Iterator[tuple[Entry, CachedReport | None]]:
+    """Each planned entry, in order, with its report: the cached one, None for a static file,
+    else checked here or in a child."""
+    stream = iter(planned)
+    enough = jobs * CHUNK if jobs > 0 else cores() * MIN_FILES_PER_PROCESS
+    ahead, to_check = _look_ahead(stream, enough)
+    entries = chain(ahead, stream)
+    processes = min(processes_for(jobs, to_check), -(-to_check // CHUNK))
     if processes <= 1:
-        return (report_of(checker, item) for item in items)
-    # The first chunk, checked before forking, loads what every process needs once.
-    done: dict[int, Reports] = {0: list(_check(checker, chunks[0]))}
-    tokens = _queue(range(1, len(chunks)))
-    children: list[_Child] = []
-    try:
-        for _ in range(processes - 1):
-            children.append(_Child(checker, chunks, tokens))
-        for number in _taken(tokens):
-            done[number] = list(_check(checker, chunks[number]))
-            for child in children:
-                done.update(child.answers(wait=False))
-        for child in children:
-            done.update(child.answers(wait=True))
-    finally:
-        os.close(tokens)
-        for child in children:
-            child.stop()
-    return _in_order(checker, chunks, done)
+        for entry in entries:
+            yield entry, report_of(checker, entry[0]) if needs_check(entry) else entry[2]
+        return
+    yield from _Pool(checker, processes).run(_chunks(entries))
 
 
-def _in_order(checker: Checker, chunks: list[Sequence[SiteFile]],
-              done: dict[int, Reports]) -> Iterator[CachedReport]:
-    """The reports chunk by chunk: a chunk no child answered, and a document a child left to
-    the parent, are checked here."""
-    for number, chunk in enumerate(chunks):
-        reports = done.pop(number, None) or list(_check(checker, chunk))
-        for item, report in zip(chunk, reports, strict=True):
-            yield report if report is not None else report_of(checker, item)
+def _look_ahead(stream: Iterator[Entry], enough: int) -> tuple[list[Entry], int]:
+    """Entries from `stream` until `enough` of them need checking (or it ends)."""
+    taken: list[Entry] = []
+    count = 0
+    for entry in stream:
+        taken.append(entry)
+        count += needs_check(entry)
+        if count >= enough:
+            break
+    return taken, count
+
+
+class _Chunk:
+    """Entries in order, `CHUNK` of them to check, and the reports of those once known."""
+
+    __slots__ = ("entries", "reports", "work")
+
+    def __init__(self, entries: list[Entry]) -> None:
+        self.entries = entries
+        self.work = [entry[0] for entry in entries if needs_check(entry)]
+        self.reports: Reports | None = None if self.work else []
+
+
+def _chunks(entries: Iterator[Entry]) -> Iterator[_Chunk]:
+    taken: list[Entry] = []
+    count = 0
+    for entry in entries:
+        taken.append(entry)
+        count += needs_check(entry)
+        if count == CHUNK:
+            yield _Chunk(taken)
+            taken, count = [], 0
+    if taken:
+        yield _Chunk(taken)
+
+
+class _Pool:
+    def __init__(self, checker: Checker, processes: int) -> None:
+        self.checker = checker
+        self.processes = processes
+        self.children: list[_Child] = []
+
+    def run(self, chunks: Iterator[_Chunk]) -> Iterator[tuple[Entry, CachedReport | None]]:
+        pending: deque[_Chunk] = deque()
+        try:
+            first = next(chunks, None)
+            if first is None:
+                return
+            self._check_here(first)
+            pending.append(first)
+            for _ in range(self.processes - 1):
+                self.children.append(_Child(self.checker, [c.work_fd for c in self.children]))
+            for chunk in chunks:
+                pending.append(chunk)
+                if chunk.reports is None:
+                    self._hand_out(chunk)
+                self._collect(wait=False)
+                yield from self._ready(pending)
+                while len(pending) > _MAX_PENDING and pending[0].reports is None:
+                    self._collect(wait=True)
+                    yield from self._ready(pending)
+            while pending:
+                if pending[0].reports is None:
+                    self._collect(wait=True)
+                yield from self._ready(pending)
+        finally:
+            for child in self.children:
+                child.stop()
+
+    def _hand_out(self, chunk: _Chunk) -> None:
+        idle = [c for c in self.children if c.alive and len(c.outstanding) < _OUTSTANDING]
+        if idle:
+            min(idle, key=lambda c: len(c.outstanding)).give(chunk)
+        else:
+            self._check_here(chunk)
+
+    def _check_here(self, chunk: _Chunk) -> None:
+        chunk.reports = list(_check(self.checker, chunk.work))
+
+    def _collect(self, wait: bool) -> None:
+        """Take in what the children answered (`wait`: block until one answers or dies); the
+        chunks of a child that died are checked here."""
+        busy = [c for c in self.children if c.alive and c.outstanding]
+        if wait and busy:
+            writing = [c.work_fd for c in busy if c.outbox]
+            select.select([c.answer_fd for c in busy], writing, [])
+        for child in busy:
+            child.flush()
+            child.receive()
+            if not child.alive:
+                for chunk in child.outstanding:
+                    self._check_here(chunk)
+                child.outstanding.clear()
+        if wait and not busy:
+            raise AssertionError("waiting for a chunk no child holds")  # pragma: no cover
+
+    def _ready(self, pending: deque[_Chunk]) -> Iterator[tuple[Entry, CachedReport | None]]:
+        """The entries of the chunks at the front that are done; a document a child left to
+        the parent is checked here."""
+        while pending and pending[0].reports is not None:
+            chunk = pending.popleft()
+            reports = iter(chunk.reports or ())
+            for entry in chunk.entries:
+                if not needs_check(entry):
+                    yield entry, entry[2]
+                    continue
+                report = next(reports)
+                yield entry, report if report is not None else report_of(self.checker, entry[0])
+
+
+class _Child:
+    """A forked process that checks the chunks it is given, in order, answering each."""
+
+    def __init__(self, checker: Checker, inherited: list[int]) -> None:
+        work_read, work_write = os.pipe()
+
+        def work(out: int) -> None:
+            os.close(work_write)
+            for fd in inherited:  # other children's pipes: theirs to close, not this one's
+                os.close(fd)
+            _serve(checker, work_read, out)
+
+        pid, answer_fd = start_child(work)
+        os.close(work_read)
+        os.set_blocking(answer_fd, False)
+        os.set_blocking(work_write, False)
+        self.pid: int | None = pid
+        self.answer_fd = answer_fd
+        self.work_fd = work_write
+        self.outstanding: deque[_Chunk] = deque()
+        self.outbox = bytearray()
+        self.inbox = bytearray()
+
+    @property
+    def alive(self) -> bool:
+        return self.pid is not None
+
+    def give(self, chunk: _Chunk) -> None:
+        frame = pickle.dumps(chunk.work, pickle.HIGHEST_PROTOCOL)
+        self.outbox += _FRAME.pack(len(frame)) + frame
+        self.outstanding.append(chunk)
+        self.flush()
+
+    def flush(self) -> None:
+        """Write what the pipe takes now; the rest waits for the next call."""
+        while self.outbox and self.alive:
+            try:
+                written = os.write(self.work_fd, self.outbox)
+            except BlockingIOError:
+                return
+            except BrokenPipeError:
+                self._reap()
+                return
+            del self.outbox[:written]
+
+    def receive(self) -> None:
+        while self.alive:
+            try:
+                data = os.read(self.answer_fd, _READ_SIZE)
+            except BlockingIOError:
+                break
+            if not data:
+                self._reap()
+                break
+            self.inbox += data
+        for reports in _frames(self.inbox):
+            self.outstanding.popleft().reports = reports
+
+    def _reap(self) -> None:
+        assert self.pid is not None
+        os.close(self.answer_fd)
+        os.close(self.work_fd)
+        os.waitpid(self.pid, 0)
+        self.pid = None
+
+    def stop(self) -> None:
+        """End the child: its work is done, or the parent gave up (Ctrl-C, an error)."""
+        if self.pid is not None:
+            os.kill(self.pid, signal.SIGKILL)
+            self._reap()
+
+
+def _frames(buffer: bytearray) -> Iterator[Any]:
+    """The complete frames at the start of `buffer` (its length, then a pickle), unpickled and
+    removed from it."""
+    start = 0
+    while len(buffer) - start >= _FRAME.size:
+        (length,) = _FRAME.unpack_from(buffer, start)
+        end = start + _FRAME.size + length
+        if end > len(buffer):
+            break
+        yield pickle.loads(buffer[start + _FRAME.size : end])
+        start = end
+    del buffer[:start]
+
+
+def _serve(checker: Checker, work: int, out: int) -> None:
+    """The child's work: check each chunk it reads from `work`, and write its reports to `out`
+    as a frame, until the parent closes `work`."""
+    checker.defer_invalid = True
+    with os.fdopen(work, "rb") as chunks, os.fdopen(out, "wb") as answers:
+        while header := chunks.read(_FRAME.size):
+            (length,) = _FRAME.unpack(header)
+            items: list[SiteFile] = pickle.loads(chunks.read(length))
+            frame = pickle.dumps(list(_check(checker, items)), pickle.HIGHEST_PROTOCOL)
+            answers.write(_FRAME.pack(len(frame)) + frame)
+            answers.flush()
 
 
 def report_of(checker: Checker, item: SiteFile) -> CachedReport:
@@ -94,7 +291,7 @@ def report_of(checker: Checker, item: SiteFile) -> CachedReport:
     return CachedReport(tuple(report.findings), report.record, report.suppressed, report.facts)
 
 
-def _check(checker: Checker, chunk: Sequence[SiteFile]) -> Iterator[CachedReport | None]:
+def _check(checker: Checker, chunk: Iterable[SiteFile]) -> Iterator[CachedReport | None]:
     for item in chunk:
         try:
             yield report_of(checker, item)
@@ -104,80 +301,3 @@ def _check(checker: Checker, chunk: Sequence[SiteFile]) -> Iterator[CachedReport
                 checker.defer_invalid = False
             yield None
 
-
-def _queue(numbers: range) -> int:
-    """A pipe holding `numbers`; returns its reading end."""
-    read_end, write_end = os.pipe()
-    try:
-        os.write(write_end, b"".join(_TOKEN.pack(number) for number in numbers))
-    finally:
-        os.close(write_end)
-    return read_end
-
-
-def _taken(tokens: int) -> Iterator[int]:
-    while len(token := os.read(tokens, _TOKEN.size)) == _TOKEN.size:
-        yield _TOKEN.unpack(token)[0]
-
-
-class _Child:
-    """A forked process that takes chunks from the queue and answers chunk by chunk."""
-
-    def __init__(self, checker: Checker, chunks: Sequence[Sequence[SiteFile]], tokens: int) -> None:
-        pid, read_end = start_child(lambda out: _serve(checker, chunks, tokens, out))
-        os.set_blocking(read_end, False)
-        self.pid: int | None = pid
-        self.fd: int | None = read_end
-        self.pending = bytearray()
-
-    def answers(self, wait: bool) -> Iterator[tuple[int, Reports]]:
-        """The chunks answered so far (`wait`: all of them, until the child is done)."""
-        if self.fd is None:
-            return
-        if wait:
-            os.set_blocking(self.fd, True)
-        while True:
-            try:
-                data = os.read(self.fd, _PIPE_SIZE)
-            except BlockingIOError:
-                break
-            if not data:
-                self._reap()
-                break
-            self.pending += data
-        yield from self._frames()
-
-    def _frames(self) -> Iterator[tuple[int, Reports]]:
-        start = 0
-        while len(self.pending) - start >= _FRAME.size:
-            (length,) = _FRAME.unpack_from(self.pending, start)
-            end = start + _FRAME.size + length
-            if end > len(self.pending):
-                break
-            yield pickle.loads(self.pending[start + _FRAME.size : end])
-            start = end
-        del self.pending[:start]
-
-    def _reap(self) -> None:
-        assert self.fd is not None and self.pid is not None
-        os.close(self.fd)
-        os.waitpid(self.pid, 0)
-        self.fd = self.pid = None
-
-    def stop(self) -> None:
-        """Kill the child unless it is done (the parent gave up: Ctrl-C, an error)."""
-        if self.pid is not None:
-            os.kill(self.pid, signal.SIGKILL)
-            self._reap()
-
-
-def _serve(checker: Checker, chunks: Sequence[Sequence[SiteFile]], tokens: int, out: int) -> None:
-    """The child's work: check the chunks it takes, and write each one's reports as a frame
-    (its length, then the pickle of its number and reports)."""
-    checker.defer_invalid = True
-    with os.fdopen(out, "wb") as answers:
-        for number in _taken(tokens):
-            frame = pickle.dumps((number, list(_check(checker, chunks[number]))),
-                                 pickle.HIGHEST_PROTOCOL)
-            answers.write(_FRAME.pack(len(frame)) + frame)
-            answers.flush()

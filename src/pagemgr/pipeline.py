@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
@@ -156,17 +155,10 @@ def _reports(
     jobs: int,
 ) -> Iterator[tuple[SiteFile, check_cache.CachedReport | None]]:
     """Each file with its report (None for a static file), in order: from the cache when the
-    file is unchanged, else checked (on every core when there are many to check)."""
-    planned = deque(cache.plan(items, overlay))
-    to_check = [item for item, _, cached in planned if cached is None and item.kind != "static"]
-    checked = parallel.check_all(checker, to_check, jobs)
-    del to_check
-    while planned:  # each file is let go once the caller has its report
-        item, key, cached = planned.popleft()
-        if item.kind == "static" or cached is not None:
-            yield item, cached
-            continue
-        report = next(checked)
-        cache.store(item, key, report)
+    file is unchanged, else checked (on every core when there are many to check). Files stream
+    through: none is held once the caller has its report."""
+    for (item, key, cached), report in parallel.check_all(
+            checker, cache.plan(items, overlay), jobs):
+        if report is not None and cached is None:
+            cache.store(item, key, report)
         yield item, report
-
