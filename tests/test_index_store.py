@@ -6,8 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from pagemgr.index_store import RecordStore, decode, encode
-from pagemgr.site_index import DocRecord, Link
+import pytest
+
+from pagemgr.index_store import decode, encode
+from pagemgr.site_index import DocRecord, Link, Store, open_store
+
+ON_DISK = pytest.mark.parametrize("on_disk", [True, False], ids=["sqlite", "memory"])
 
 
 def _record(number: int, dest: str | None) -> DocRecord:
@@ -28,9 +32,10 @@ def test_a_record_survives_the_store_whole() -> None:
     assert type(back.date) is dt.date
 
 
-def test_lookups_agree_with_a_scan_of_the_records() -> None:
+@ON_DISK
+def test_lookups_agree_with_a_scan_of_the_records(on_disk: bool) -> None:
     rng = random.Random(7)
-    store = RecordStore()
+    store: Store = open_store(on_disk)
     records: list[DocRecord] = []
     hidden: list[str | None] = []
     for number in range(1, 3001):  # several batches
@@ -66,11 +71,16 @@ def test_lookups_agree_with_a_scan_of_the_records() -> None:
     for stem in ("s0", "s5", "s299", "nope"):
         named = [r for r in records if r.collection == "talks" and r.stem == stem]
         assert store.last_named("talks", stem) == (named[-1] if named else None)
+    assert list(store.records_of("talks")) == [r for r in records if r.collection == "talks"]
+    assert store.top_folders() == set()  # no destination here has a folder
+    store.add_static("files/a.pdf", "files/a.pdf", replace=True)
+    assert store.top_folders() == {"files"}
     store.close()
 
 
-def test_sources_and_title_keys() -> None:
-    store = RecordStore()
+@ON_DISK
+def test_sources_and_title_keys(on_disk: bool) -> None:
+    store = open_store(on_disk)
     for number in range(1200):
         store.add_source(f"_posts/{number}.md")
     assert store.has_source("_posts/1199.md")

@@ -62,7 +62,7 @@ def decode(body: bytes) -> DocRecord:
 
 
 class RecordStore:
-    """The records of one run, in the order they were added; `Ref` numbers them from 1."""
+    """The records of one run, numbered from 1 in the order they were added."""
 
     def __init__(self) -> None:
         self._db = sqlite3.connect("", isolation_level=None, check_same_thread=False)
@@ -202,6 +202,11 @@ class RecordStore:
         rows = self._query(("dest", "sources"),
                            "SELECT doc, target, line, col, key FROM links ORDER BY rowid")
         return ((doc, Link(target, line, col, key)) for doc, target, line, col, key in rows)
+
+    def records_of(self, collection: str) -> Iterator[DocRecord]:
+        rows = self._query((), "SELECT body FROM docs WHERE collection = ? ORDER BY id",
+                           collection)
+        return (decode(body) for (body,) in rows)
 
     def papers_by_key(self) -> Iterator[tuple[str, int]]:
         """Each title key once, in the order first seen, with the last paper that has it."""

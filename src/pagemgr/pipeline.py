@@ -67,7 +67,8 @@ def run_checks(
         everything = itertools.chain(
             selected, (item for item in site.files() if item.rel not in chosen))
     about = frozenset(chosen.union(named))
-    rules = site_rules.SiteRules(site, schemas, None if complete else about, site_wide)
+    rules = site_rules.SiteRules(site, schemas, None if complete else about, site_wide,
+                                 on_disk=not use_cache)
     try:
         result = CheckResult(root=site.root)
         for item, report in _reports(checker, cache, everything, overlay, jobs):
@@ -134,7 +135,7 @@ class _Side:
     """The site index and per-file findings of one version of the site."""
 
     def __init__(self, site: Site, schemas: SchemaSet) -> None:
-        self.rules = site_rules.SiteRules(site, schemas)
+        self.rules = site_rules.SiteRules(site, schemas, on_disk=False)  # the cache is on
         self.found: list[Finding] = []
 
     def add(self, item: SiteFile, report: check_cache.CachedReport | None) -> None:

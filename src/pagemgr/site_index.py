@@ -12,11 +12,11 @@ import os
 import re
 import struct
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain, repeat
 from operator import attrgetter
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from pagemgr import urls, yamlio
 from pagemgr.dates import parse_jekyll_date
@@ -164,15 +164,54 @@ class NavItem:
     group: str  # which list it is in, e.g. "main" or "main[2].children"
 
 
+class Store(Protocol):
+    """Where the index keeps its records: `memory_store.MemoryStore`, or on disk
+    `index_store.RecordStore`. Records are numbered from 1 in the order they were added."""
+
+    count: int
+
+    def close(self) -> None: ...
+    def add(self, record: DocRecord, hidden_dest: str | None) -> int: ...
+    def add_source(self, rel: str) -> None: ...
+    def add_static(self, dest: str, rel: str, replace: bool) -> None: ...
+    def add_redirect(self, dest: str, doc: int, line: int, column: int) -> None: ...
+    def add_links(self, doc: int, links: Iterable[Link]) -> None: ...
+    def add_paper_key(self, key: str, doc: int) -> None: ...
+    def record(self, doc: int) -> DocRecord: ...
+    def at_dest(self, dest: str) -> list[tuple[int, DocRecord]]: ...
+    def shared_dests(self) -> Iterator[str]: ...
+    def static_at(self, dest: str) -> str | None: ...
+    def served(self, dest: str) -> bool: ...
+    def first_hidden(self, dest: str) -> DocRecord | None: ...
+    def last_named(self, collection: str, stem: str) -> DocRecord | None: ...
+    def records_of(self, collection: str) -> Iterator[DocRecord]: ...
+    def has_source(self, rel: str) -> bool: ...
+    def top_folders(self) -> set[str]: ...
+    def redirects(self) -> Iterator[tuple[str, int, int, int]]: ...
+    def links(self) -> Iterator[tuple[int, Link]]: ...
+    def papers_by_key(self) -> Iterator[tuple[str, int]]: ...
+    def has_paper_key(self, key: str) -> bool: ...
+
+
+def open_store(on_disk: bool) -> Store:
+    """An empty store: on disk (memory stays the same whatever the size of the site), or in
+    memory for a run that holds every record anyway (one with the check cache)."""
+    if on_disk:
+        from pagemgr.index_store import RecordStore  # sqlite3, only for a run that needs it
+
+        return RecordStore()
+    from pagemgr.memory_store import MemoryStore
+
+    return MemoryStore()
+
+
 class SiteIndex:
-    """The site as the site-wide rules see it: every record in a `RecordStore` (on disk, so
-    memory does not grow with the site), and the few facts that stay small whatever its size."""
+    """The site as the site-wide rules see it: every record in a `Store`, and the few facts
+    that stay small whatever the size of the site."""
 
-    def __init__(self, site: Site) -> None:
-        from pagemgr.index_store import RecordStore  # sqlite3, only for a run that indexes
-
+    def __init__(self, site: Site, on_disk: bool = True) -> None:
         self.site = site
-        self.store = RecordStore()
+        self.store = open_store(on_disk)
         self.suppressions: dict[str, frozenset[str]] = {}
         self.navigation: tuple[NavItem, ...] | None = None
         self.cv_publications: tuple[tuple[str, int, int], ...] | None = None

@@ -23,6 +23,8 @@ FAMILIES = (outputs, identity, content, links, build, data)
 
 
 class Family(Protocol):
+    every_record: bool  # whether records outside a selection matter to it
+
     def see(self, number: int, record: DocRecord, found: list[Finding]) -> None: ...
 
     def finish(self) -> Iterable[Finding]: ...
@@ -30,18 +32,21 @@ class Family(Protocol):
 
 class SiteRules:
     """The site index of one run, and the site-wide rules applied as it fills (`rules`:
-    whether to apply them at all). With `selected`, findings are only about the selected
-    files, but every lookup still covers the whole site, so a clash with an unselected file
-    is found."""
+    whether to apply them at all; `on_disk`: see `site_index.open_store`). With `selected`,
+    findings are only about the selected files, but every lookup still covers the whole site,
+    so a clash with an unselected file is found."""
 
     def __init__(self, site: Site, schemas: SchemaSet, selected: frozenset[str] | None = None,
-                 rules: bool = True) -> None:
-        self.index = SiteIndex(site)
+                 rules: bool = True, on_disk: bool = True) -> None:
+        self.index = SiteIndex(site, on_disk)
         self.found: list[Finding] = []
+        self.selected = selected
         self.families: list[Family] = []
+        self.for_others: list[Family] = []  # the families that see unselected records too
         if rules:
             context = Context.of(self.index, schemas, selected)
             self.families = [family.Rules(context) for family in FAMILIES]
+            self.for_others = [family for family in self.families if family.every_record]
 
     def add(self, item: SiteFile, report: CachedReport | None) -> None:
         """Index one file (`report` None: a static file) and apply the rules about it."""
@@ -51,7 +56,8 @@ class SiteRules:
         number = self.index.add(item, report.record, report.suppressed, report.facts)
         if number:
             assert report.record is not None
-            for family in self.families:
+            selected = self.selected is None or item.rel in self.selected
+            for family in self.families if selected else self.for_others:
                 family.see(number, report.record, self.found)
 
     def findings(self) -> list[Finding]:

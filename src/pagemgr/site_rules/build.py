@@ -34,7 +34,7 @@ class Rules:
         self.known = layout_names(context)
         self.defaults = _defaults(context.site.config)
         # A default's layout is a finding about _config.yml: every page counts only then.
-        self.with_defaults = context.wants(CONFIG_NAME)
+        self.with_defaults = self.every_record = context.wants(CONFIG_NAME)
         self.by_collection: dict[str, tuple[int, Any]] = {}  # where no default names a path
         self.unknown_defaults: dict[int, DocRecord] = {}
 

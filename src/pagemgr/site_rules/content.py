@@ -10,6 +10,8 @@ from pagemgr.site_rules.context import Context, finding
 
 
 class Rules:
+    every_record = False  # only the selected records matter
+
     def __init__(self, context: Context) -> None:
         self.context = context
 

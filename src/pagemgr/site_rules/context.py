@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pagemgr import urls, yamlio
 from pagemgr.findings import Finding
 from pagemgr.rules import severity_of
 from pagemgr.schemas import SchemaSet
 from pagemgr.site import CONFIG_NAME, Site
-from pagemgr.site_index import DocRecord, SiteIndex, plugin_names
-
-if TYPE_CHECKING:
-    from pagemgr.index_store import RecordStore
+from pagemgr.site_index import DocRecord, SiteIndex, Store, plugin_names
 
 # Files plugins write, by plugin name.
 PLUGIN_OUTPUTS = {
@@ -44,7 +41,7 @@ class Context:
         return self.index.site
 
     @property
-    def store(self) -> RecordStore:
+    def store(self) -> Store:
         return self.index.store
 
     def wants(self, rel: str) -> bool:

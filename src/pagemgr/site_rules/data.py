@@ -20,6 +20,7 @@ class Rules:
     def __init__(self, context: Context) -> None:
         self.context = context
         self.with_cv = "publications" in context.site.collections and _has_cv(context.site.root)
+        self.every_record = self.with_cv
 
     def see(self, number: int, record: DocRecord, found: list[Finding]) -> None:
         if (self.with_cv and record.collection == "publications" and record.title

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from pagemgr import urls
 from pagemgr.dates import filename_date
 from pagemgr.findings import Finding
-from pagemgr.site import SPECIAL_DIRS
+from pagemgr.site import CONFIG_NAME, SPECIAL_DIRS
 from pagemgr.site_index import DocRecord, post_date
 from pagemgr.site_rules.context import Context, config_finding, finding
 
@@ -20,8 +20,9 @@ MIN_PATTERN_FILES = 3
 class Rules:
     def __init__(self, context: Context) -> None:
         self.context = context
+        # A collection's bad permalink pattern is a finding about _config.yml, from any record.
+        self.every_record = context.wants(CONFIG_NAME)
         self.blamed: set[str] = set()  # collections whose permalink pattern is reported
-        self.permalinks: dict[str, list[int]] = {}  # collection: [written out, following]
         self.drifting: list[DocRecord] = []  # selected records whose permalink drifts
 
     def see(self, number: int, record: DocRecord, found: list[Finding]) -> None:
@@ -33,17 +34,17 @@ class Rules:
             found.extend(_post_names(record))
         if record.url_error is not None:
             found.extend(self._bad_permalink(record, wanted))
-        if record.permalink and ":" not in record.permalink:
-            counts = self.permalinks.setdefault(record.collection, [0, 0])
-            counts[0] += 1
-            if _follows(record):
-                counts[1] += 1
-            elif wanted and record.collection not in ("pages", "drafts"):
-                self.drifting.append(record)
+        if (wanted and record.permalink and ":" not in record.permalink
+                and record.collection not in ("pages", "drafts") and not _follows(record)):
+            self.drifting.append(record)
 
     def finish(self) -> Iterator[Finding]:
+        counted: dict[str, tuple[int, int]] = {}
         for record in self.drifting:
-            yield from _permalink_drift(self.context, record, *self.permalinks[record.collection])
+            if record.collection not in counted:
+                counted[record.collection] = _written_and_following(
+                    self.context.store.records_of(record.collection))
+            yield from _permalink_drift(self.context, record, *counted[record.collection])
         yield from _undeclared(self.context)
 
     def _bad_permalink(self, record: DocRecord, wanted: bool) -> Iterator[Finding]:
@@ -145,6 +146,17 @@ def _permalink_drift(context: Context, record: DocRecord, written: int,
         f"their file name{origin}",
         f"permalink: {suggestion}",
     )
+
+
+def _written_and_following(records: Iterable[DocRecord]) -> tuple[int, int]:
+    """How many of `records` write their permalink out, and how many of those end in their
+    file's name."""
+    written = following = 0
+    for record in records:
+        if record.permalink and ":" not in record.permalink:
+            written += 1
+            following += _follows(record)
+    return written, following
 
 
 def _follows(record: DocRecord) -> bool:

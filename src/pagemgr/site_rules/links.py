@@ -17,6 +17,8 @@ _EMAIL = re.compile(r"[^/@\s:]+@[^/@\s:]+\.[A-Za-z]{2,}\Z")
 
 
 class Rules:
+    every_record = False  # only the selected records matter
+
     def __init__(self, context: Context) -> None:
         self.context = context
 
