@@ -79,12 +79,8 @@ def test_lookups_agree_with_a_scan_of_the_records(on_disk: bool) -> None:
 
 
 @ON_DISK
-def test_sources_and_title_keys(on_disk: bool) -> None:
+def test_title_keys(on_disk: bool) -> None:
     store = open_store(on_disk)
-    for number in range(1200):
-        store.add_source(f"_posts/{number}.md")
-    assert store.has_source("_posts/1199.md")
-    assert not store.has_source("_posts/1200.md")
     store.add_paper_key("a", 1)
     store.add_paper_key("b", 2)
     store.add_paper_key("a", 3)

@@ -54,7 +54,7 @@ def test_a_child_that_dies_costs_no_report(
     site = _site_with_papers(tmp_path, 300)
     expected = _check(site, 1)
 
-    def dies_at_once(checker_: checker.Checker, work: int, out: int) -> None:
+    def dies_at_once(checker_: checker.Checker, work: int, out: int, *_: object) -> None:
         os.read(work, 8)  # takes a chunk, answers nothing
         os._exit(3)
 
@@ -70,7 +70,8 @@ def test_a_child_that_dies_midway_keeps_what_it_sent(
     expected = _check(site, 1)
     serve, check = parallel._serve, parallel._check
 
-    def dies_after_answering_twice(checker_: checker.Checker, work: int, out: int) -> None:
+    def dies_after_answering_twice(checker_: checker.Checker, work: int, out: int,
+                                   *args: bool) -> None:
         answered = 0
 
         def check_twice(
@@ -83,7 +84,7 @@ def test_a_child_that_dies_midway_keeps_what_it_sent(
             return check(checker_, chunk)
 
         parallel._check = check_twice  # this forked child's module only
-        serve(checker_, work, out)
+        serve(checker_, work, out, *args)
 
     monkeypatch.setattr(parallel, "_serve", dies_after_answering_twice)
     assert _check(site, 2) == expected
@@ -98,11 +99,11 @@ def test_results_keep_their_order_when_the_parent_runs_ahead(
     expected = _check(site, 1)
     serve = parallel._serve
 
-    def slow(checker_: checker.Checker, work: int, out: int) -> None:
+    def slow(checker_: checker.Checker, work: int, out: int, *args: bool) -> None:
         import time
 
         time.sleep(0.5)
-        serve(checker_, work, out)
+        serve(checker_, work, out, *args)
 
     monkeypatch.setattr(parallel, "_serve", slow)
     monkeypatch.setattr(parallel, "_MAX_PENDING", 3)
@@ -135,3 +136,34 @@ def test_a_child_explains_documents_itself_past_a_few(
     assert not child.defer_invalid
     explained = [report for report in reports[len(left):] if report and report.findings]
     assert explained  # the invalid documents after the first few were explained in the child
+
+
+def test_the_parent_takes_back_what_a_slow_child_has_not_answered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At the end of the stream the parent checks the last chunks queued for a slow child
+    itself; the child's late answers for them are dropped, and nothing is reported twice."""
+    site = _site_with_papers(tmp_path, 300)
+    expected = _check(site, 1)
+    check = parallel._check
+    taken_back: list[bool] = []
+    take_back = parallel._Pool._take_back
+
+    def slow_check(checker_: checker.Checker,
+                   chunk: Iterable[SiteFile]) -> Iterator[CachedReport | None]:
+        if os.getpid() != parent:
+            import time
+
+            time.sleep(0.05)
+        return check(checker_, chunk)
+
+    def counted(pool: parallel._Pool) -> bool:
+        took = take_back(pool)
+        taken_back.append(took)
+        return took
+
+    parent = os.getpid()
+    monkeypatch.setattr(parallel, "_check", slow_check)
+    monkeypatch.setattr(parallel._Pool, "_take_back", counted)
+    assert _check(site, 2) == expected
+    assert any(taken_back)

@@ -91,3 +91,14 @@ def test_the_line_breaks_are_those_of_splitlines() -> None:
               if len(f"a{chr(code)}b".splitlines()) == 2}
     assert breaks == {"\n", *site_index._OTHER_BREAKS}
     assert {mark for mark in breaks if mark.isascii()} == {"\n", *site_index._ASCII_BREAKS}
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from([*PIECES, "HREF='/u'", "x=1", "](http://e.org)"]), max_size=30))
+def test_a_document_has_every_link_of_its_body(pieces: list[str]) -> None:
+    """What the index keeps of a Markdown document: the body links, whatever their case."""
+    body = "".join(pieces)
+    draft = site_index._Draft("_pages/a.md", "pages", "a", True, True)
+    kept = [(link.target, link.line, link.column)
+            for link in site_index._links(draft, {}, None, body, 0, "")]
+    assert kept == found(body)

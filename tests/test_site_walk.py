@@ -8,6 +8,7 @@ from pathlib import Path
 
 from conftest import EXAMPLES, REPO, make_site
 from pagemgr.site import _extension, classify, load_site
+from pagemgr.site_index import SiteIndex
 
 
 def test_extension_is_what_splitext_gives_for_every_short_name() -> None:
@@ -51,3 +52,19 @@ def test_the_streamed_walk_gives_what_the_cached_walk_gives(tmp_path: Path) -> N
         kept.folder_scans = {}
         assert list(kept.files()) == streamed, root
         assert kept.folder_scans, root  # the listings were kept for the cache
+
+
+def test_the_index_knows_a_file_exactly_when_the_walk_finds_it(tmp_path: Path) -> None:
+    """Links to source files are judged by `SiteIndex.has_source`, which asks the file system
+    and `classify` instead of keeping every walked path."""
+    for root in _sites(tmp_path):
+        site = load_site(root, cached=False)
+        walked = {item.rel for item in site.files() if item.kind != "outside-link"}
+        index = SiteIndex(site, on_disk=False)
+        paths = {"", ".", "..", "../x", "/etc/passwd", "_posts/../_config.yml", "./_config.yml",
+                 "_config.yml/"}
+        for folder, folders, files in os.walk(root):
+            for name in [*folders, *files]:
+                paths.add(Path(folder, name).relative_to(root).as_posix())
+        for rel in sorted(paths):
+            assert index.has_source(rel) == (rel in walked), (root, rel)

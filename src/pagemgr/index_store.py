@@ -25,7 +25,6 @@ _SCHEMA = """
 CREATE TABLE docs (id INTEGER PRIMARY KEY, collection TEXT, stem TEXT, dest TEXT,
                    hidden_dest TEXT, body BLOB);
 CREATE TABLE statics (dest TEXT PRIMARY KEY, rel TEXT) WITHOUT ROWID;
-CREATE TABLE sources (rel TEXT);
 CREATE TABLE redirects (dest TEXT UNIQUE, doc INTEGER, line INTEGER, col INTEGER);
 CREATE TABLE links (doc INTEGER, target TEXT, line INTEGER, col INTEGER, key TEXT);
 CREATE TABLE paper_keys (key TEXT, doc INTEGER);
@@ -34,7 +33,6 @@ _INDEXES = {
     "dest": "CREATE INDEX docs_dest ON docs (dest)",
     "hidden": "CREATE INDEX docs_hidden ON docs (hidden_dest)",
     "stem": "CREATE INDEX docs_stem ON docs (collection, stem)",
-    "sources": "CREATE INDEX sources_rel ON sources (rel)",
     "paper_keys": "CREATE INDEX paper_keys_key ON paper_keys (key)",
 }
 _DATE_FIELD = DocRecord._fields.index("date")
@@ -72,7 +70,6 @@ class RecordStore:
         self._db.executescript(_SCHEMA)
         self._db.execute("BEGIN")
         self._rows: list[tuple[int, str, str, str | None, str | None, bytes]] = []
-        self._sources: list[tuple[str]] = []
         self._indexed: set[str] = set()
         self.count = 0
 
@@ -81,19 +78,15 @@ class RecordStore:
 
     # --- writing -----------------------------------------------------------------------------
 
-    def add(self, record: DocRecord, hidden_dest: str | None) -> int:
-        """Store `record`; returns its number."""
+    def add(self, record: DocRecord, hidden_dest: str | None,
+            encoded: bytes | None = None) -> int:
+        """Store `record` (`encoded`: its `encode`, when at hand); returns its number."""
         self.count += 1
         self._rows.append((self.count, record.collection, record.stem, record.dest, hidden_dest,
-                           encode(record)))
+                           encoded if encoded is not None else encode(record)))
         if len(self._rows) >= _BATCH:
             self._flush_rows()
         return self.count
-
-    def add_source(self, rel: str) -> None:
-        self._sources.append((rel,))
-        if len(self._sources) >= _BATCH:
-            self._flush_sources()
 
     def add_static(self, dest: str, rel: str, replace: bool) -> None:
         verb = "REPLACE" if replace else "IGNORE"
@@ -116,17 +109,11 @@ class RecordStore:
         self._db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?)", self._rows)
         self._rows.clear()
 
-    def _flush_sources(self) -> None:
-        self._db.executemany("INSERT INTO sources VALUES (?)", self._sources)
-        self._sources.clear()
-
     def _query(self, indexes: tuple[str, ...], sql: str, *args: Any) -> sqlite3.Cursor:
         """Run `sql` once what was added is written and the `indexes` it (or whatever runs
         while its rows are read) looks things up by exist."""
         if self._rows:
             self._flush_rows()
-        if self._sources:
-            self._flush_sources()
         for index in indexes:
             if index not in self._indexed:
                 self._db.execute(_INDEXES[index])
@@ -180,10 +167,6 @@ class RecordStore:
                           "ORDER BY id DESC LIMIT 1", collection, stem).fetchone()
         return None if row is None else decode(row[0])
 
-    def has_source(self, rel: str) -> bool:
-        return self._query(("sources",), "SELECT 1 FROM sources WHERE rel = ? LIMIT 1",
-                           rel).fetchone() is not None
-
     def top_folders(self) -> set[str]:
         """The first path segment of every destination with a folder in it."""
         found: set[str] = set()
@@ -199,7 +182,7 @@ class RecordStore:
         return ((str(dest), doc, line, col) for dest, doc, line, col in rows)
 
     def links(self) -> Iterator[tuple[int, Link]]:
-        rows = self._query(("dest", "sources"),
+        rows = self._query(("dest",),
                            "SELECT doc, target, line, col, key FROM links ORDER BY rowid")
         return ((doc, Link(target, line, col, key)) for doc, target, line, col, key in rows)
 

@@ -21,7 +21,6 @@ class MemoryStore:
         self.hidden: dict[str, int] = {}
         self.named: dict[tuple[str, str], int] | None = None  # built on the first lookup
         self.statics: dict[str, str] = {}
-        self.sources: set[str] = set()
         self.redirect_of: dict[str, tuple[int, int, int]] = {}
         self.link_rows: list[tuple[int, Link]] = []
         self.paper_keys: dict[str, int] = {}
@@ -30,7 +29,8 @@ class MemoryStore:
     def close(self) -> None:
         pass
 
-    def add(self, record: DocRecord, hidden_dest: str | None) -> int:
+    def add(self, record: DocRecord, hidden_dest: str | None,
+            encoded: bytes | None = None) -> int:
         self.records.append(record)
         self.count = number = len(self.records)
         if record.dest is not None:
@@ -41,9 +41,6 @@ class MemoryStore:
             self.hidden.setdefault(hidden_dest, number)
         self.named = None
         return number
-
-    def add_source(self, rel: str) -> None:
-        self.sources.add(rel)
 
     def add_static(self, dest: str, rel: str, replace: bool) -> None:
         if replace:
@@ -90,9 +87,6 @@ class MemoryStore:
 
     def records_of(self, collection: str) -> Iterator[DocRecord]:
         return (record for record in self.records if record.collection == collection)
-
-    def has_source(self, rel: str) -> bool:
-        return rel in self.sources
 
     def top_folders(self) -> set[str]:
         return {dest.split("/", 1)[0]

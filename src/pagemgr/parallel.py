@@ -36,13 +36,20 @@ MIN_FILES_PER_PROCESS = 400
 # jsonschema itself, or a site where most documents are invalid would be explained on one core.
 MAX_DEFERRED = 16
 CHUNK = 32  # files to check per chunk
-_OUTSTANDING = 2  # chunks a child holds at most: one it checks, one waiting
+# Chunks a child holds at most: enough that it keeps working while the parent is held up (by
+# importing jsonschema to explain a document, say); at the end the parent takes back the
+# last ones a child has not answered, so a long queue costs no wait.
+_OUTSTANDING = 16
 _MAX_PENDING = 64  # chunks done out of order held before the parent waits for the first
 _FRAME = struct.Struct("=Q")
 _READ_SIZE = 1 << 20
 
 Entry = tuple[SiteFile, Any, CachedReport | None]  # a file, its cache key, its cached report
 Reports = list[CachedReport | None]  # None: left to the parent
+# A report as a child sends it when records are wanted encoded for the on-disk index:
+# findings, suppressed rules, data facts, and the record in `index_store.encode`'s form.
+Packed = tuple[tuple[Any, ...], frozenset[str], Any, bytes | None]
+Checked = tuple[Entry, CachedReport | None, bytes | None]  # an entry, its report, its record
 
 
 def cores() -> int:
@@ -61,10 +68,12 @@ def needs_check(entry: Entry) -> bool:
     return entry[2] is None and entry[0].kind != "static"
 
 
-def check_all(checker: Checker, planned: Iterable[Entry],
-              jobs: int) -> Iterator[tuple[Entry, CachedReport | None]]:
+def check_all(checker: Checker, planned: Iterable[Entry], jobs: int,
+              encoded: bool = False) -> Iterator[Checked]:
     """Each planned entry, in order, with its report: the cached one, None for a static file,
-    else checked here or in a child."""
+    else checked here or in a child. With `encoded`, children send each record encoded for
+    the on-disk index (cheaper to send than pickled) and it comes out beside the report; else,
+    and for what the parent checks itself, it comes out as None."""
     stream = iter(planned)
     enough = jobs * CHUNK if jobs > 0 else cores() * MIN_FILES_PER_PROCESS
     ahead, to_check = _look_ahead(stream, enough)
@@ -72,9 +81,9 @@ def check_all(checker: Checker, planned: Iterable[Entry],
     processes = min(processes_for(jobs, to_check), -(-to_check // CHUNK))
     if processes <= 1:
         for entry in entries:
-            yield entry, report_of(checker, entry[0]) if needs_check(entry) else entry[2]
+            yield entry, report_of(checker, entry[0]) if needs_check(entry) else entry[2], None
         return
-    yield from _Pool(checker, processes).run(_chunks(entries))
+    yield from _Pool(checker, processes, encoded).run(_chunks(entries))
 
 
 def _look_ahead(stream: Iterator[Entry], enough: int) -> tuple[list[Entry], int]:
@@ -97,7 +106,7 @@ class _Chunk:
     def __init__(self, entries: list[Entry]) -> None:
         self.entries = entries
         self.work = [entry[0] for entry in entries if needs_check(entry)]
-        self.reports: Reports | None = None if self.work else []
+        self.reports: list[CachedReport | Packed | None] | None = None if self.work else []
 
 
 def _chunks(entries: Iterator[Entry]) -> Iterator[_Chunk]:
@@ -114,12 +123,13 @@ def _chunks(entries: Iterator[Entry]) -> Iterator[_Chunk]:
 
 
 class _Pool:
-    def __init__(self, checker: Checker, processes: int) -> None:
+    def __init__(self, checker: Checker, processes: int, encoded: bool) -> None:
         self.checker = checker
         self.processes = processes
+        self.encoded = encoded
         self.children: list[_Child] = []
 
-    def run(self, chunks: Iterator[_Chunk]) -> Iterator[tuple[Entry, CachedReport | None]]:
+    def run(self, chunks: Iterator[_Chunk]) -> Iterator[Checked]:
         pending: deque[_Chunk] = deque()
         try:
             first = next(chunks, None)
@@ -128,7 +138,8 @@ class _Pool:
             self._check_here(first)
             pending.append(first)
             for _ in range(self.processes - 1):
-                self.children.append(_Child(self.checker, [c.work_fd for c in self.children]))
+                self.children.append(
+                    _Child(self.checker, [c.work_fd for c in self.children], self.encoded))
             for chunk in chunks:
                 pending.append(chunk)
                 if chunk.reports is None:
@@ -139,7 +150,7 @@ class _Pool:
                     self._collect(wait=True)
                     yield from self._ready(pending)
             while pending:
-                if pending[0].reports is None:
+                if pending[0].reports is None and not self._take_back():
                     self._collect(wait=True)
                 yield from self._ready(pending)
         finally:
@@ -156,6 +167,16 @@ class _Pool:
     def _check_here(self, chunk: _Chunk) -> None:
         chunk.reports = list(_check(self.checker, chunk.work))
 
+    def _take_back(self) -> bool:
+        """Check here the last chunk a child has not answered, unless it is the one the child
+        is on; returns whether there was one. Its answer, when it comes, is dropped."""
+        for child in self.children:
+            waiting = [chunk for chunk in child.outstanding if chunk.reports is None]
+            if len(waiting) >= 2:
+                self._check_here(waiting[-1])
+                return True
+        return False
+
     def _collect(self, wait: bool) -> None:
         """Take in what the children answered (`wait`: block until one answers or dies); the
         chunks of a child that died are checked here."""
@@ -166,14 +187,14 @@ class _Pool:
         for child in busy:
             child.flush()
             child.receive()
-            if not child.alive:
+        for child in self.children:
+            if not child.alive and child.outstanding:  # it died, or its pipe broke
                 for chunk in child.outstanding:
-                    self._check_here(chunk)
+                    if chunk.reports is None:
+                        self._check_here(chunk)
                 child.outstanding.clear()
-        if wait and not busy:
-            raise AssertionError("waiting for a chunk no child holds")  # pragma: no cover
 
-    def _ready(self, pending: deque[_Chunk]) -> Iterator[tuple[Entry, CachedReport | None]]:
+    def _ready(self, pending: deque[_Chunk]) -> Iterator[Checked]:
         """The entries of the chunks at the front that are done; a document a child left to
         the parent is checked here."""
         while pending and pending[0].reports is not None:
@@ -181,23 +202,28 @@ class _Pool:
             reports = iter(chunk.reports or ())
             for entry in chunk.entries:
                 if not needs_check(entry):
-                    yield entry, entry[2]
+                    yield entry, entry[2], None
                     continue
                 report = next(reports)
-                yield entry, report if report is not None else report_of(self.checker, entry[0])
+                if report is None:
+                    yield entry, report_of(self.checker, entry[0]), None
+                elif isinstance(report, CachedReport):
+                    yield entry, report, None
+                else:
+                    yield entry, *_unpacked(report)
 
 
 class _Child:
     """A forked process that checks the chunks it is given, in order, answering each."""
 
-    def __init__(self, checker: Checker, inherited: list[int]) -> None:
+    def __init__(self, checker: Checker, inherited: list[int], encoded: bool) -> None:
         work_read, work_write = os.pipe()
 
         def work(out: int) -> None:
             os.close(work_write)
             for fd in inherited:  # other children's pipes: theirs to close, not this one's
                 os.close(fd)
-            _serve(checker, work_read, out)
+            _serve(checker, work_read, out, encoded)
 
         pid, answer_fd = start_child(work)
         os.close(work_read)
@@ -243,7 +269,9 @@ class _Child:
                 break
             self.inbox += data
         for reports in _frames(self.inbox):
-            self.outstanding.popleft().reports = reports
+            chunk = self.outstanding.popleft()
+            if chunk.reports is None:  # else the parent took it back and checked it
+                chunk.reports = reports
 
     def _reap(self) -> None:
         assert self.pid is not None
@@ -273,17 +301,36 @@ def _frames(buffer: bytearray) -> Iterator[Any]:
     del buffer[:start]
 
 
-def _serve(checker: Checker, work: int, out: int) -> None:
+def _serve(checker: Checker, work: int, out: int, encoded: bool = False) -> None:
     """The child's work: check each chunk it reads from `work`, and write its reports to `out`
-    as a frame, until the parent closes `work`."""
+    as a frame (`encoded`: packed, see `Packed`), until the parent closes `work`."""
     checker.defer_invalid = True
     with os.fdopen(work, "rb") as chunks, os.fdopen(out, "wb") as answers:
         while header := chunks.read(_FRAME.size):
             (length,) = _FRAME.unpack(header)
             items: list[SiteFile] = pickle.loads(chunks.read(length))
-            frame = pickle.dumps(list(_check(checker, items)), pickle.HIGHEST_PROTOCOL)
+            reports = _check(checker, items)
+            answer = [_packed(report) for report in reports] if encoded else list(reports)
+            frame = pickle.dumps(answer, pickle.HIGHEST_PROTOCOL)
             answers.write(_FRAME.pack(len(frame)) + frame)
             answers.flush()
+
+
+def _packed(report: CachedReport | None) -> Packed | None:
+    if report is None:
+        return None
+    from pagemgr.index_store import encode
+
+    record = None if report.record is None else encode(report.record)
+    return report.findings, report.suppressed, report.facts, record
+
+
+def _unpacked(packed: Packed) -> tuple[CachedReport, bytes | None]:
+    from pagemgr.index_store import decode
+
+    findings, suppressed, facts, record = packed
+    return CachedReport(findings, None if record is None else decode(record), suppressed,
+                        facts), record
 
 
 def report_of(checker: Checker, item: SiteFile) -> CachedReport:

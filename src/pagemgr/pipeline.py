@@ -71,8 +71,9 @@ def run_checks(
                                  on_disk=not use_cache)
     try:
         result = CheckResult(root=site.root)
-        for item, report in _reports(checker, cache, everything, overlay, jobs):
-            rules.add(item, report)
+        for item, report, record in _reports(checker, cache, everything, overlay, jobs,
+                                             encoded=not use_cache):
+            rules.add(item, report, record)
             if report is not None and (complete or item.rel in chosen):
                 result.files_checked += 1
                 result.findings.extend(report.findings)
@@ -117,7 +118,7 @@ def check_edit(site: Site, item: SiteFile, text: str) -> tuple[list[Finding], li
     edited = parallel.report_of(Checker(site, schemas, {item.rel: text}), item)
     sides = (_Side(site, schemas), _Side(site, schemas))
     try:
-        for each, report in _reports(Checker(site, schemas), cache, site.files(), {}, 0):
+        for each, report, _ in _reports(Checker(site, schemas), cache, site.files(), {}, 0):
             for side, version in zip(
                 sides, (report, edited if each.rel == item.rel else report), strict=True
             ):
@@ -154,12 +155,14 @@ def _reports(
     items: Iterable[SiteFile],
     overlay: Mapping[str, str],
     jobs: int,
-) -> Iterator[tuple[SiteFile, check_cache.CachedReport | None]]:
+    encoded: bool = False,
+) -> Iterator[tuple[SiteFile, check_cache.CachedReport | None, bytes | None]]:
     """Each file with its report (None for a static file), in order: from the cache when the
     file is unchanged, else checked (on every core when there are many to check). Files stream
-    through: none is held once the caller has its report."""
-    for (item, key, cached), report in parallel.check_all(
-            checker, cache.plan(items, overlay), jobs):
+    through: none is held once the caller has its report. With `encoded`, a record a child
+    checked comes with its encoding for the on-disk index (see `parallel.check_all`)."""
+    for (item, key, cached), report, record in parallel.check_all(
+            checker, cache.plan(items, overlay), jobs, encoded):
         if report is not None and cached is None:
             cache.store(item, key, report)
-        yield item, report
+        yield item, report, record

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import posixpath
 import re
 import struct
 from bisect import bisect_right
@@ -20,7 +21,7 @@ from typing import Any, NamedTuple, Protocol
 
 from pagemgr import urls, yamlio
 from pagemgr.dates import parse_jekyll_date
-from pagemgr.site import Site, SiteFile, pickled_as_tuple
+from pagemgr.site import Site, SiteFile, classify, pickled_as_tuple
 
 Pos = tuple[int, int]  # 1-based line, column
 POSITION_KEYS = ("permalink", "date", "layout", "collection", "category", "excerpt", "published",
@@ -171,8 +172,8 @@ class Store(Protocol):
     count: int
 
     def close(self) -> None: ...
-    def add(self, record: DocRecord, hidden_dest: str | None) -> int: ...
-    def add_source(self, rel: str) -> None: ...
+    def add(self, record: DocRecord, hidden_dest: str | None,
+            encoded: bytes | None = None) -> int: ...
     def add_static(self, dest: str, rel: str, replace: bool) -> None: ...
     def add_redirect(self, dest: str, doc: int, line: int, column: int) -> None: ...
     def add_links(self, doc: int, links: Iterable[Link]) -> None: ...
@@ -185,7 +186,6 @@ class Store(Protocol):
     def first_hidden(self, dest: str) -> DocRecord | None: ...
     def last_named(self, collection: str, stem: str) -> DocRecord | None: ...
     def records_of(self, collection: str) -> Iterator[DocRecord]: ...
-    def has_source(self, rel: str) -> bool: ...
     def top_folders(self) -> set[str]: ...
     def redirects(self) -> Iterator[tuple[str, int, int, int]]: ...
     def links(self) -> Iterator[tuple[int, Link]]: ...
@@ -222,7 +222,6 @@ class SiteIndex:
         self.store.close()
 
     def add_static(self, item: SiteFile) -> None:
-        self.store.add_source(item.rel)
         dest = static_destination(self.site, item)
         if dest is not None:
             self.store.add_static(dest, item.rel, replace=True)
@@ -232,9 +231,8 @@ class SiteIndex:
                 self.store.add_static(dest.rsplit(".", 1)[0] + ".js", item.rel, replace=False)
 
     def add(self, item: SiteFile, record: DocRecord | None, suppressed: frozenset[str],
-            facts: DataFacts | None = None) -> int:
+            facts: DataFacts | None = None, encoded: bytes | None = None) -> int:
         """Index one file; returns the number of its record (0: it has none)."""
-        self.store.add_source(item.rel)
         if suppressed:
             self.suppressions[item.rel] = suppressed
         if facts is not None:
@@ -248,7 +246,7 @@ class SiteIndex:
             return 0
         hidden = (urls.destination(record.url) if record.dest is None and record.hidden
                   and record.url is not None else None)
-        number = self.store.add(record, hidden)
+        number = self.store.add(record, hidden, encoded)
         if self.redirect_plugin and record.dest is not None:
             for entry, line, column in record.redirects:
                 dest = urls.destination(urls.sanitize(entry))
@@ -256,8 +254,13 @@ class SiteIndex:
         return number
 
     def has_source(self, rel: str) -> bool:
-        """Whether the site has a file at `rel` (site-relative)."""
-        return self.store.has_source(rel)
+        """Whether the walk finds a file at `rel` (site-relative): asked of the file system
+        and `classify`, which answers for each path as the walk does."""
+        if rel.startswith(("../", "/")) or posixpath.normpath(rel) != rel or rel in (".", ".."):
+            return False  # the walk gives each file one normal path inside the site
+        path = os.path.join(self.site.root, rel)
+        return os.path.lexists(path) and not os.path.isdir(path) and (
+            classify(self.site, rel) is not None)
 
 
 def plugin_names(config: dict[str, Any]) -> list[str]:
@@ -391,9 +394,7 @@ def _links(record: _Draft, values: dict[str, Any], node: Any, body: str,
         if value.startswith("/") and not value.startswith("//"):
             line, column = yamlio.locate(node, [key])
             yield Link(value, line + 1, column + 1, key)
-    if record.rel.endswith(".html") or "](" in body or "href" in body or "src" in body or (
-        "]:" in body
-    ):
+    if record.rel.endswith(".html") or any(map(body.__contains__, _LINK_MARKS)):
         yield from body_links(body, first_line)
 
 

@@ -23,9 +23,11 @@ FAMILIES = (outputs, identity, content, links, build, data)
 
 
 class Family(Protocol):
+    sees_records: bool  # whether it has anything to do with records as they come
     every_record: bool  # whether records outside a selection matter to it
 
-    def see(self, number: int, record: DocRecord, found: list[Finding]) -> None: ...
+    def see(self, number: int, record: DocRecord, wanted: bool,
+            found: list[Finding]) -> None: ...
 
     def finish(self) -> Iterable[Finding]: ...
 
@@ -42,23 +44,27 @@ class SiteRules:
         self.found: list[Finding] = []
         self.selected = selected
         self.families: list[Family] = []
-        self.for_others: list[Family] = []  # the families that see unselected records too
+        self.for_selected: list[Family] = []  # the families that see (selected) records
+        self.for_others: list[Family] = []  # those that see unselected records too
         if rules:
             context = Context.of(self.index, schemas, selected)
             self.families = [family.Rules(context) for family in FAMILIES]
-            self.for_others = [family for family in self.families if family.every_record]
+            self.for_selected = [family for family in self.families if family.sees_records]
+            self.for_others = [family for family in self.for_selected if family.every_record]
 
-    def add(self, item: SiteFile, report: CachedReport | None) -> None:
-        """Index one file (`report` None: a static file) and apply the rules about it."""
+    def add(self, item: SiteFile, report: CachedReport | None,
+            encoded: bytes | None = None) -> None:
+        """Index one file (`report` None: a static file) and apply the rules about it;
+        `encoded` is its record as the on-disk store keeps it, when already at hand."""
         if report is None:
             self.index.add_static(item)
             return
-        number = self.index.add(item, report.record, report.suppressed, report.facts)
+        number = self.index.add(item, report.record, report.suppressed, report.facts, encoded)
         if number:
             assert report.record is not None
-            selected = self.selected is None or item.rel in self.selected
-            for family in self.families if selected else self.for_others:
-                family.see(number, report.record, self.found)
+            wanted = self.selected is None or item.rel in self.selected
+            for family in self.for_selected if wanted else self.for_others:
+                family.see(number, report.record, wanted, self.found)
 
     def findings(self) -> list[Finding]:
         """Every site-wide finding: those found while indexing, then the site-wide ones."""

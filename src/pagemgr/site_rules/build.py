@@ -29,6 +29,8 @@ NO_LAYOUT = (None, "", "none", "null", "false")
 
 
 class Rules:
+    sees_records = True
+
     def __init__(self, context: Context) -> None:
         self.context = context
         self.known = layout_names(context)
@@ -38,8 +40,7 @@ class Rules:
         self.by_collection: dict[str, tuple[int, Any]] = {}  # where no default names a path
         self.unknown_defaults: dict[int, DocRecord] = {}
 
-    def see(self, number: int, record: DocRecord, found: list[Finding]) -> None:
-        wanted = self.context.wants(record.rel)
+    def see(self, number: int, record: DocRecord, wanted: bool, found: list[Finding]) -> None:
         if record.collection == "pages" and record.has_excerpt and wanted:
             found.append(finding(
                 record.rel, record.at("excerpt"), "page-excerpt",

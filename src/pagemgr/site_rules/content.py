@@ -10,13 +10,14 @@ from pagemgr.site_rules.context import Context, finding
 
 
 class Rules:
+    sees_records = True
     every_record = False  # only the selected records matter
 
     def __init__(self, context: Context) -> None:
         self.context = context
 
-    def see(self, number: int, record: DocRecord, found: list[Finding]) -> None:
-        if record.collection in ("pages", "drafts") or not self.context.wants(record.rel):
+    def see(self, number: int, record: DocRecord, wanted: bool, found: list[Finding]) -> None:
+        if not wanted or record.collection in ("pages", "drafts"):
             return
         if not record.has_front_matter:
             found.append(finding(

@@ -20,9 +20,9 @@ class Rules:
     def __init__(self, context: Context) -> None:
         self.context = context
         self.with_cv = "publications" in context.site.collections and _has_cv(context.site.root)
-        self.every_record = self.with_cv
+        self.every_record = self.sees_records = self.with_cv
 
-    def see(self, number: int, record: DocRecord, found: list[Finding]) -> None:
+    def see(self, number: int, record: DocRecord, wanted: bool, found: list[Finding]) -> None:
         if (self.with_cv and record.collection == "publications" and record.title
                 and record.dest is not None):
             self.context.store.add_paper_key(_key(record.title), number)

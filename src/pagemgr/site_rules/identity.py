@@ -18,6 +18,8 @@ MIN_PATTERN_FILES = 3
 
 
 class Rules:
+    sees_records = True
+
     def __init__(self, context: Context) -> None:
         self.context = context
         # A collection's bad permalink pattern is a finding about _config.yml, from any record.
@@ -25,8 +27,7 @@ class Rules:
         self.blamed: set[str] = set()  # collections whose permalink pattern is reported
         self.drifting: list[DocRecord] = []  # selected records whose permalink drifts
 
-    def see(self, number: int, record: DocRecord, found: list[Finding]) -> None:
-        wanted = self.context.wants(record.rel)
+    def see(self, number: int, record: DocRecord, wanted: bool, found: list[Finding]) -> None:
         if wanted and record.has_front_matter:
             found.extend(_date(record))
             found.extend(_collection_key(self.context, record))

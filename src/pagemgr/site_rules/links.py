@@ -17,13 +17,14 @@ _EMAIL = re.compile(r"[^/@\s:]+@[^/@\s:]+\.[A-Za-z]{2,}\Z")
 
 
 class Rules:
+    sees_records = True
     every_record = False  # only the selected records matter
 
     def __init__(self, context: Context) -> None:
         self.context = context
 
-    def see(self, number: int, record: DocRecord, found: list[Finding]) -> None:
-        if record.links and record.dest is not None and self.context.wants(record.rel):
+    def see(self, number: int, record: DocRecord, wanted: bool, found: list[Finding]) -> None:
+        if wanted and record.links and record.dest is not None:
             self.context.store.add_links(number, record.links)
 
     def finish(self) -> Iterator[Finding]:

@@ -14,11 +14,11 @@ class Rules:
 
     def __init__(self, context: Context) -> None:
         self.context = context
+        self.sees_records = context.selected is not None  # else the store answers it all
         self.selected_dests: dict[str, None] = {}  # with a selection: where its pages go
 
-    def see(self, number: int, record: DocRecord, found: list[Finding]) -> None:
-        if (self.context.selected is not None and record.dest is not None
-                and record.rel in self.context.selected):
+    def see(self, number: int, record: DocRecord, wanted: bool, found: list[Finding]) -> None:
+        if wanted and record.dest is not None:
             self.selected_dests[record.dest] = None
 
     def finish(self) -> Iterator[Finding]:
