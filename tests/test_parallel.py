@@ -126,6 +126,7 @@ def test_a_child_explains_documents_itself_past_a_few(
         (site / "_publications" / f"2022-01-01-bad{number:02}.md").write_text(
             f'---\ntitle: "B{number}"\ncategory: manuscripts\ndate: 2022-01-01\n---\n')
     monkeypatch.setattr(checker, "explainer_loaded", lambda: False)
+    monkeypatch.setattr(parallel, "MAX_DEFERRED", 16)
     loaded = load_site(site)
     chunk = [item for item in loaded.files() if item.collection == "publications"]
     child = checker.Checker(loaded, pipeline.schema_set(loaded))

@@ -49,7 +49,7 @@ PIECES = [
     "\t", "x", "é", "```", "~~~", "`", "``", "[a](/x)", "[b]( </y> )", "](", "]:", "]", "[",
     "[r]: /ref", "[^n]: /note", "=", 'href="/h"', "SRC='/s'", "\u017frc='/long-s'", "hReF = '/m'",
     "src=", '"', "'", "(https://e.org/p)", "[c](#top)", "[d]({{ base_path }}/p/)", "`[e](/code)`",
-    "<a href='/f'>", "text ", "İ",
+    "<a href='/f'>", "text ", "İ", "[w](https://e.org/q)", "](http://x", "](https:", "](http",
 ]
 
 

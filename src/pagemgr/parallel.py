@@ -34,7 +34,9 @@ from pagemgr.site import SiteFile
 MIN_FILES_PER_PROCESS = 400
 # A child leaves at most this many documents to the parent to explain; past that, it loads
 # jsonschema itself, or a site where most documents are invalid would be explained on one core.
-MAX_DEFERRED = 16
+# Importing jsonschema costs about what explaining 300 documents does, and each document left
+# to the parent wastes only the child's first pass over it, so a few hundred are worth leaving.
+MAX_DEFERRED = 256
 CHUNK = 32  # files to check per chunk
 # Chunks a child holds at most: enough that it keeps working while the parent is held up (by
 # importing jsonschema to explain a document, say); at the end the parent takes back the

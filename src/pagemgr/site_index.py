@@ -39,6 +39,7 @@ _HTML_LINK = re.compile(r"""\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.
 _MARKED_PATTERNS = (("](", _MD_LINK), ("]:", _MD_REFERENCE), ("=", _HTML_LINK))
 _LINK_MARKS = tuple(mark for mark, _ in _MARKED_PATTERNS)
 _LINK_MARK_FIRSTS = tuple(dict.fromkeys(mark[0] for mark in _LINK_MARKS))
+_WEB_LINKS = ("](http://", "](https://")
 # The line breaks of str.splitlines besides "\n" and "\r\n".
 _ASCII_BREAKS = ("\r", "\v", "\f", "\x1c", "\x1d", "\x1e")
 _OTHER_BREAKS = (*_ASCII_BREAKS, "\x85", "\u2028", "\u2029")
@@ -459,12 +460,13 @@ def _fence_starts(body: str) -> list[int]:
 
 
 def _marked_line_starts(body: str) -> list[int]:
-    """Offsets of the lines holding one of `_LINK_MARKS`, in order."""
+    """Offsets of the lines holding one of `_LINK_MARKS`, in order; a `](` that opens an
+    http(s) address does not count, as its link cannot be local."""
     starts: set[int] = set()
     for first in _LINK_MARK_FIRSTS:
         at = body.find(first)
         while at != -1:
-            if not body.startswith(_LINK_MARKS, at):
+            if not body.startswith(_LINK_MARKS, at) or body.startswith(_WEB_LINKS, at):
                 at = body.find(first, at + 1)
                 continue
             starts.add(body.rfind("\n", 0, at) + 1)
