@@ -16,9 +16,9 @@ import os
 import pickle
 import struct
 import zlib
-from collections.abc import Container, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 from pagemgr import __version__
 from pagemgr.findings import Finding
@@ -163,10 +163,17 @@ class CheckCache:
             return
         header = pickle.dumps((FORMAT, self.fingerprint, self.folder_scans),
                               protocol=pickle.HIGHEST_PROTOCOL)
-        entries = self.entries if self._stored_entries is None else self._stored_entries.raw()
-        if not isinstance(entries, bytes):
-            entries = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
-        write_bytes(self.path, _LENGTH.pack(len(header)) + header + entries)
+        stored = self._stored_entries
+
+        def write(handle: BinaryIO) -> None:  # the entries straight to the file, not in memory
+            handle.write(_LENGTH.pack(len(header)))
+            handle.write(header)
+            if stored is not None:
+                stored.write_to(handle)
+            else:
+                pickle.dump(self.entries, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+        write_file(self.path, write)
 
 
 Entries = dict[str, tuple[StatKey, CachedReport]]
@@ -189,8 +196,9 @@ class _Stored:
             self.mapped.close()
         return loaded if isinstance(loaded, dict) else {}
 
-    def raw(self) -> bytes:
-        return self.mapped[self.offset :]
+    def write_to(self, handle: BinaryIO) -> None:
+        with memoryview(self.mapped) as whole, whole[self.offset :] as entries:
+            handle.write(entries)
 
 
 def _load(path: Path, print_: str) -> tuple[dict[str, FolderScan], _Stored | None]:
@@ -232,13 +240,17 @@ def read_pickle(path: Path) -> Any:
 
 
 def write_pickle(path: Path, value: object) -> None:
-    write_bytes(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    write_file(path, lambda handle: pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def write_bytes(path: Path, data: bytes) -> None:
-    """Store `data` at `path` through a temporary file renamed over it, so that a concurrent
+    write_file(path, lambda handle: handle.write(data))
+
+
+def write_file(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Let `write` fill a temporary file, then rename it over `path`, so that a concurrent
     reader sees the old or the new cache, never half of one; a cache that cannot be written
-    is simply not written."""
+    is simply not written, and leaves no temporary file behind."""
     import tempfile
 
     temporary = None
@@ -246,9 +258,12 @@ def write_bytes(path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", dir=path.parent)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            write(handle)
         os.replace(temporary, path)
+        temporary = None
     except OSError:
+        pass
+    finally:
         if temporary is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
