@@ -8,28 +8,15 @@ files are asked of the index's record store, so no rule holds the site in memory
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Protocol
-
 from pagemgr.check_cache import CachedReport
 from pagemgr.findings import Finding
 from pagemgr.schemas import SchemaSet
 from pagemgr.site import Site, SiteFile
-from pagemgr.site_index import DocRecord, SiteIndex
+from pagemgr.site_index import SiteIndex
 from pagemgr.site_rules import build, content, data, identity, links, outputs
-from pagemgr.site_rules.context import Context
+from pagemgr.site_rules.context import Context, FamilyRules
 
 FAMILIES = (outputs, identity, content, links, build, data)
-
-
-class Family(Protocol):
-    sees_records: bool  # whether it has anything to do with records as they come
-    every_record: bool  # whether records outside a selection matter to it
-
-    def see(self, number: int, record: DocRecord, wanted: bool,
-            found: list[Finding]) -> None: ...
-
-    def finish(self) -> Iterable[Finding]: ...
 
 
 class SiteRules:
@@ -43,9 +30,9 @@ class SiteRules:
         self.index = SiteIndex(site, on_disk)
         self.found: list[Finding] = []
         self.selected = selected
-        self.families: list[Family] = []
-        self.for_selected: list[Family] = []  # the families that see (selected) records
-        self.for_others: list[Family] = []  # those that see unselected records too
+        self.families: list[FamilyRules] = []
+        self.for_selected: list[FamilyRules] = []  # the families that see (selected) records
+        self.for_others: list[FamilyRules] = []  # those that see unselected records too
         if rules:
             context = Context.of(self.index, schemas, selected)
             self.families = [family.Rules(context) for family in FAMILIES]

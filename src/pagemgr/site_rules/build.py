@@ -12,7 +12,7 @@ from typing import Any
 from pagemgr.findings import Finding
 from pagemgr.site import CONFIG_NAME
 from pagemgr.site_index import DocRecord
-from pagemgr.site_rules.context import Context, config_finding, finding
+from pagemgr.site_rules.context import Context, FamilyRules, config_finding, finding
 
 # Plugins GitHub Pages' classic build runs (pages.github.com/versions), besides themes.
 GITHUB_PAGES_PLUGINS = frozenset({
@@ -28,11 +28,9 @@ GEM_DIRS = ("/usr/share/rubygems-integration/all/gems", "/var/lib/gems/*/gems",
 NO_LAYOUT = (None, "", "none", "null", "false")
 
 
-class Rules:
-    sees_records = True
-
+class Rules(FamilyRules):
     def __init__(self, context: Context) -> None:
-        self.context = context
+        super().__init__(context)
         self.known = layout_names(context)
         self.defaults = _defaults(context.site.config)
         # A default's layout is a finding about _config.yml: every page counts only then.

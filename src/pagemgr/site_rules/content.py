@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from pagemgr.findings import Finding
 from pagemgr.site_index import DocRecord
-from pagemgr.site_rules.context import Context, finding
+from pagemgr.site_rules.context import FamilyRules, finding
 
 
-class Rules:
-    sees_records = True
-    every_record = False  # only the selected records matter
-
-    def __init__(self, context: Context) -> None:
-        self.context = context
-
+class Rules(FamilyRules):
     def see(self, number: int, record: DocRecord, wanted: bool, found: list[Finding]) -> None:
         if not wanted or record.collection in ("pages", "drafts"):
             return
@@ -33,6 +25,3 @@ class Rules:
                 "set `future: true`, so Jekyll leaves this page out until that day",
                 "fix the date, or set `future: true` in _config.yml",
             ))
-
-    def finish(self) -> Iterator[Finding]:
-        return iter(())

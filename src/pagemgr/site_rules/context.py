@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,6 +80,24 @@ class Context:
         line, column = (yamlio.locate_key(node, path, key) if key is not None
                         else yamlio.locate(node, path))
         return line + 1, column + 1
+
+
+class FamilyRules:
+    """A family of site-wide rules: it `see`s each record as the run indexes it (the rules
+    about one document run there) and `finish`es once at the end, asking the store for what
+    needs the whole site."""
+
+    sees_records = True  # whether it has anything to do with records as they come
+    every_record = False  # whether records outside a selection matter to it
+
+    def __init__(self, context: Context) -> None:
+        self.context = context
+
+    def see(self, number: int, record: DocRecord, wanted: bool, found: list[Finding]) -> None:
+        """Apply the rules about `record` (`wanted`: findings about it are asked for)."""
+
+    def finish(self) -> Iterable[Finding]:
+        return ()
 
 
 def finding(path: str, position: tuple[int, int], rule: str, message: str,

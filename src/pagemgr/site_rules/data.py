@@ -9,16 +9,16 @@ from pathlib import Path
 
 from pagemgr.findings import Finding
 from pagemgr.site_index import DocRecord
-from pagemgr.site_rules.context import Context, finding
+from pagemgr.site_rules.context import Context, FamilyRules, finding
 
 NAVIGATION = "_data/navigation.yml"
 CV = "_data/cv.json"
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
-class Rules:
+class Rules(FamilyRules):
     def __init__(self, context: Context) -> None:
-        self.context = context
+        super().__init__(context)
         self.with_cv = "publications" in context.site.collections and _has_cv(context.site.root)
         self.every_record = self.sees_records = self.with_cv
 

@@ -10,18 +10,16 @@ from pagemgr.dates import filename_date
 from pagemgr.findings import Finding
 from pagemgr.site import CONFIG_NAME, SPECIAL_DIRS
 from pagemgr.site_index import DocRecord, post_date
-from pagemgr.site_rules.context import Context, config_finding, finding
+from pagemgr.site_rules.context import Context, FamilyRules, config_finding, finding
 
 # Labels of academicpages' collections, for "did you mean" on a misspelt folder.
 KNOWN_LABELS = ("publications", "talks", "teaching", "portfolio", "posts", "drafts", "pages")
 MIN_PATTERN_FILES = 3
 
 
-class Rules:
-    sees_records = True
-
+class Rules(FamilyRules):
     def __init__(self, context: Context) -> None:
-        self.context = context
+        super().__init__(context)
         # A collection's bad permalink pattern is a finding about _config.yml, from any record.
         self.every_record = context.wants(CONFIG_NAME)
         self.blamed: set[str] = set()  # collections whose permalink pattern is reported

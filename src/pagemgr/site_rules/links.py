@@ -9,20 +9,14 @@ from urllib.parse import unquote, urljoin
 
 from pagemgr.findings import Finding
 from pagemgr.site_index import DocRecord, Link, NavItem, local_target
-from pagemgr.site_rules.context import Context, finding
+from pagemgr.site_rules.context import Context, FamilyRules, finding
 from pagemgr.urls import served_candidates
 
 NAVIGATION = "_data/navigation.yml"
 _EMAIL = re.compile(r"[^/@\s:]+@[^/@\s:]+\.[A-Za-z]{2,}\Z")
 
 
-class Rules:
-    sees_records = True
-    every_record = False  # only the selected records matter
-
-    def __init__(self, context: Context) -> None:
-        self.context = context
-
+class Rules(FamilyRules):
     def see(self, number: int, record: DocRecord, wanted: bool, found: list[Finding]) -> None:
         if wanted and record.links and record.dest is not None:
             self.context.store.add_links(number, record.links)

@@ -6,14 +6,12 @@ from collections.abc import Iterator
 
 from pagemgr.findings import Finding
 from pagemgr.site_index import DocRecord
-from pagemgr.site_rules.context import Context, finding, where
+from pagemgr.site_rules.context import Context, FamilyRules, finding, where
 
 
-class Rules:
-    every_record = False  # only the selected records matter
-
+class Rules(FamilyRules):
     def __init__(self, context: Context) -> None:
-        self.context = context
+        super().__init__(context)
         self.sees_records = context.selected is not None  # else the store answers it all
         self.selected_dests: dict[str, None] = {}  # with a selection: where its pages go
 
