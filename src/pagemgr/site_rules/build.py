@@ -46,7 +46,8 @@ class Rules(FamilyRules):
                 "pages do not use it",
                 "delete the excerpt: line",
             ))
-        if self.known is not None and (wanted or self.with_defaults):
+        if (self.known is not None and (wanted or self.with_defaults)
+                and record.dest is not None and record.readable):
             found.extend(self._layout(record, wanted, self.known))
 
     def finish(self) -> Iterator[Finding]:
@@ -57,8 +58,7 @@ class Rules(FamilyRules):
 
     def _layout(self, record: DocRecord, wanted: bool,
                 known: frozenset[str]) -> Iterator[Finding]:
-        if record.dest is None or not record.readable:
-            return
+        """`record` is written out and its front matter readable."""
         if record.has_layout_key:
             if wanted and record.layout not in NO_LAYOUT and record.layout not in known:
                 yield finding(

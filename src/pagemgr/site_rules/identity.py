@@ -27,8 +27,11 @@ class Rules(FamilyRules):
 
     def see(self, number: int, record: DocRecord, wanted: bool, found: list[Finding]) -> None:
         if wanted and record.has_front_matter:
-            found.extend(_date(record))
-            found.extend(_collection_key(self.context, record))
+            date = record.date
+            if date is not None and not _named_after(record.stem, date.isoformat()):
+                found.extend(_date(record))
+            if record.collection_value not in (None, record.collection):
+                found.extend(_collection_key(self.context, record))
         if wanted and record.collection == "posts":
             found.extend(_post_names(record))
         if record.url_error is not None:
