@@ -77,10 +77,14 @@ def check_all(checker: Checker, planned: Iterable[Entry], jobs: int,
     the on-disk index (cheaper to send than pickled) and it comes out beside the report; else,
     and for what the parent checks itself, it comes out as None."""
     stream = iter(planned)
-    enough = jobs * CHUNK if jobs > 0 else cores() * MIN_FILES_PER_PROCESS
-    ahead, to_check = _look_ahead(stream, enough)
-    entries = chain(ahead, stream)
-    processes = min(processes_for(jobs, to_check), -(-to_check // CHUNK))
+    if jobs > 0 and processes_for(jobs, 0) == 1:  # one process asked for (or no fork here)
+        entries: Iterator[Entry] = stream
+        processes = 1
+    else:
+        enough = jobs * CHUNK if jobs > 0 else cores() * MIN_FILES_PER_PROCESS
+        ahead, to_check = _look_ahead(stream, enough)
+        entries = chain(ahead, stream)
+        processes = min(processes_for(jobs, to_check), -(-to_check // CHUNK))
     if processes <= 1:
         for entry in entries:
             yield entry, report_of(checker, entry[0]) if needs_check(entry) else entry[2], None
