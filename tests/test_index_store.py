@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import sqlite3
+from pathlib import Path
 
 import pytest
 
+from conftest import make_site, run_cli
+from pagemgr import index_store
 from pagemgr.index_store import decode, encode
 from pagemgr.site_index import DocRecord, Link, Store, open_store
 
@@ -87,3 +91,29 @@ def test_title_keys(on_disk: bool) -> None:
     assert list(store.papers_by_key()) == [("a", 3), ("b", 2)]
     assert store.has_paper_key("b") and not store.has_paper_key("c")
     store.close()
+
+
+def test_a_full_disk_is_one_line_and_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite spills the index to a temporary file; when the disk refuses, the user is told
+    what to do, not shown a traceback."""
+    real_connect = sqlite3.connect
+
+    class Full:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            self.db = real_connect(*args, **kwargs)  # type: ignore[arg-type]
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.db, name)
+
+        def executemany(self, *args: object) -> None:
+            raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(index_store.sqlite3, "connect", Full)
+    site = make_site(tmp_path)
+    result = run_cli("check", "--site", site, "--no-cache")
+    assert result.exit_code == 2
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "database or disk is full" in lines[0] and "TMPDIR" in lines[0]

@@ -11,12 +11,14 @@ Only this module imports sqlite3.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import marshal
 import sqlite3
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from pagemgr.errors import UsageError
 from pagemgr.site_index import DocRecord, Link
 
 _BATCH = 512
@@ -38,6 +40,21 @@ _INDEXES = {
 _DATE_FIELD = DocRecord._fields.index("date")
 _REDIRECTS_FIELD = DocRecord._fields.index("redirects")
 _LINKS_FIELD = DocRecord._fields.index("links")
+
+
+@contextlib.contextmanager
+def _storage() -> Iterator[None]:
+    """SQLite's errors (no room for the temporary file, say) as one line the user can act on."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        import tempfile
+
+        raise UsageError(
+            f"cannot keep the site index in a temporary file ({exc}); free some space in "
+            f"{tempfile.gettempdir()}, set TMPDIR to a folder with room, or check without "
+            "--no-cache"
+        ) from None
 
 
 def encode(record: DocRecord) -> bytes:
@@ -63,12 +80,13 @@ class RecordStore:
     """The records of one run, numbered from 1 in the order they were added."""
 
     def __init__(self) -> None:
-        self._db = sqlite3.connect("", isolation_level=None, check_same_thread=False)
-        self._db.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
-        self._db.execute("PRAGMA journal_mode = OFF")
-        self._db.execute("PRAGMA synchronous = OFF")
-        self._db.executescript(_SCHEMA)
-        self._db.execute("BEGIN")
+        with _storage():
+            self._db = sqlite3.connect("", isolation_level=None, check_same_thread=False)
+            self._db.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
+            self._db.execute("PRAGMA journal_mode = OFF")
+            self._db.execute("PRAGMA synchronous = OFF")
+            self._db.executescript(_SCHEMA)
+            self._db.execute("BEGIN")
         self._rows: list[tuple[int, str, str, str | None, str | None, bytes]] = []
         self._indexed: set[str] = set()
         self.count = 0
@@ -90,35 +108,39 @@ class RecordStore:
 
     def add_static(self, dest: str, rel: str, replace: bool) -> None:
         verb = "REPLACE" if replace else "IGNORE"
-        self._db.execute(f"INSERT OR {verb} INTO statics VALUES (?, ?)", (dest, rel))
+        self._write(f"INSERT OR {verb} INTO statics VALUES (?, ?)", [(dest, rel)])
 
     def add_redirect(self, dest: str, doc: int, line: int, column: int) -> None:
         """The first redirect to `dest` is the one kept."""
-        self._db.execute("INSERT OR IGNORE INTO redirects VALUES (?, ?, ?, ?)",
-                         (dest, doc, line, column))
+        self._write("INSERT OR IGNORE INTO redirects VALUES (?, ?, ?, ?)",
+                    [(dest, doc, line, column)])
 
     def add_links(self, doc: int, links: Iterable[Link]) -> None:
-        self._db.executemany("INSERT INTO links VALUES (?, ?, ?, ?, ?)",
-                             ((doc, *link) for link in links))
+        self._write("INSERT INTO links VALUES (?, ?, ?, ?, ?)", [(doc, *link) for link in links])
 
     def add_paper_key(self, key: str, doc: int) -> None:
         """A publication's title as the CV data file is compared by."""
-        self._db.execute("INSERT INTO paper_keys VALUES (?, ?)", (key, doc))
+        self._write("INSERT INTO paper_keys VALUES (?, ?)", [(key, doc)])
 
     def _flush_rows(self) -> None:
-        self._db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?)", self._rows)
+        self._write("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?)", self._rows)
         self._rows.clear()
+
+    def _write(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        with _storage():
+            self._db.executemany(sql, rows)
 
     def _query(self, indexes: tuple[str, ...], sql: str, *args: Any) -> sqlite3.Cursor:
         """Run `sql` once what was added is written and the `indexes` it (or whatever runs
         while its rows are read) looks things up by exist."""
         if self._rows:
             self._flush_rows()
-        for index in indexes:
-            if index not in self._indexed:
-                self._db.execute(_INDEXES[index])
-                self._indexed.add(index)
-        return self._db.execute(sql, args)
+        with _storage():
+            for index in indexes:
+                if index not in self._indexed:
+                    self._db.execute(_INDEXES[index])
+                    self._indexed.add(index)
+            return self._db.execute(sql, args)
 
     # --- reading -----------------------------------------------------------------------------
 
