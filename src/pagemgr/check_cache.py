@@ -243,10 +243,6 @@ def write_pickle(path: Path, value: object) -> None:
     write_file(path, lambda handle: pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def write_bytes(path: Path, data: bytes) -> None:
-    write_file(path, lambda handle: handle.write(data))
-
-
 def write_file(path: Path, write: Callable[[BinaryIO], object]) -> None:
     """Let `write` fill a temporary file, then rename it over `path`, so that a concurrent
     reader sees the old or the new cache, never half of one; a cache that cannot be written

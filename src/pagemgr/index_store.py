@@ -89,7 +89,7 @@ class RecordStore:
             self._db.execute("BEGIN")
         self._rows: list[tuple[int, str, str, str | None, str | None, bytes]] = []
         self._indexed: set[str] = set()
-        self.count = 0
+        self._count = 0
 
     def close(self) -> None:
         self._db.close()
@@ -99,12 +99,12 @@ class RecordStore:
     def add(self, record: DocRecord, hidden_dest: str | None,
             encoded: bytes | None = None) -> int:
         """Store `record` (`encoded`: its `encode`, when at hand); returns its number."""
-        self.count += 1
-        self._rows.append((self.count, record.collection, record.stem, record.dest, hidden_dest,
+        self._count += 1
+        self._rows.append((self._count, record.collection, record.stem, record.dest, hidden_dest,
                            encoded if encoded is not None else encode(record)))
         if len(self._rows) >= _BATCH:
             self._flush_rows()
-        return self.count
+        return self._count
 
     def add_static(self, dest: str, rel: str, replace: bool) -> None:
         verb = "REPLACE" if replace else "IGNORE"

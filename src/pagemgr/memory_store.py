@@ -24,7 +24,6 @@ class MemoryStore:
         self.redirect_of: dict[str, tuple[int, int, int]] = {}
         self.link_rows: list[tuple[int, Link]] = []
         self.paper_keys: dict[str, int] = {}
-        self.count = 0
 
     def close(self) -> None:
         pass
@@ -32,7 +31,7 @@ class MemoryStore:
     def add(self, record: DocRecord, hidden_dest: str | None,
             encoded: bytes | None = None) -> int:
         self.records.append(record)
-        self.count = number = len(self.records)
+        number = len(self.records)
         if record.dest is not None:
             first = self.by_dest.setdefault(record.dest, number)
             if first != number:

@@ -3,13 +3,14 @@
 The files arrive as a stream (the walk of the site, planned against the cache) and leave in the
 same order with their reports, so a run never holds the whole site. They are cut into chunks.
 The parent checks the first chunk itself, which loads what every process needs, then forks.
-Each later chunk goes to a child with fewer than two chunks outstanding, or, when every child
-is busy, the parent checks it itself. Chunks go to a child through a pipe of its own, and its
-answers (the chunk's reports, pickled) come back through another. A child that dies has the
-chunks it did not answer checked by the parent, so a failing child costs time, never a report.
+Each later chunk goes to the child with the fewest chunks outstanding (at most `_OUTSTANDING`),
+or, when every child is full, the parent checks it itself; at the end the parent takes back the
+chunks a child has not started. Chunks go to a child through a pipe of its own, and its answers
+(the chunk's reports, pickled) come back through another. A child that dies has the chunks it
+did not answer checked by the parent, so a failing child costs time, never a report.
 
 Explaining why a document is not valid needs jsonschema, whose import costs more than checking a
-hundred documents. Children leave the first few such documents to the parent (see
+hundred documents. Children leave up to `MAX_DEFERRED` such documents to the parent (see
 `Checker.defer_invalid`), so that on a mostly valid site one process alone pays for it.
 """
 
@@ -47,7 +48,6 @@ _FRAME = struct.Struct("=Q")
 _READ_SIZE = 1 << 20
 
 Entry = tuple[SiteFile, Any, CachedReport | None]  # a file, its cache key, its cached report
-Reports = list[CachedReport | None]  # None: left to the parent
 # A report as a child sends it when records are wanted encoded for the on-disk index:
 # findings, suppressed rules, data facts, and the record in `index_store.encode`'s form.
 Packed = tuple[tuple[Any, ...], frozenset[str], Any, bytes | None]
@@ -109,23 +109,24 @@ class _Chunk:
 
     __slots__ = ("entries", "reports", "work")
 
-    def __init__(self, entries: list[Entry]) -> None:
+    def __init__(self, entries: list[Entry], work: list[SiteFile]) -> None:
         self.entries = entries
-        self.work = [entry[0] for entry in entries if needs_check(entry)]
+        self.work = work
         self.reports: list[CachedReport | Packed | None] | None = None if self.work else []
 
 
 def _chunks(entries: Iterator[Entry]) -> Iterator[_Chunk]:
     taken: list[Entry] = []
-    count = 0
+    work: list[SiteFile] = []
     for entry in entries:
         taken.append(entry)
-        count += needs_check(entry)
-        if count == CHUNK:
-            yield _Chunk(taken)
-            taken, count = [], 0
+        if needs_check(entry):
+            work.append(entry[0])
+            if len(work) == CHUNK:
+                yield _Chunk(taken, work)
+                taken, work = [], []
     if taken:
-        yield _Chunk(taken)
+        yield _Chunk(taken, work)
 
 
 class _Pool:

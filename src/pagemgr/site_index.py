@@ -170,8 +170,6 @@ class Store(Protocol):
     """Where the index keeps its records: `memory_store.MemoryStore`, or on disk
     `index_store.RecordStore`. Records are numbered from 1 in the order they were added."""
 
-    count: int
-
     def close(self) -> None: ...
     def add(self, record: DocRecord, hidden_dest: str | None,
             encoded: bytes | None = None) -> int: ...
@@ -217,7 +215,7 @@ class SiteIndex:
         self.navigation: tuple[NavItem, ...] | None = None
         self.cv_publications: tuple[tuple[str, int, int], ...] | None = None
         self.locales: frozenset[str] | None = None
-        self.redirect_plugin = "jekyll-redirect-from" in plugin_names(site.config)
+        self.plugins = frozenset(plugin_names(site.config))
 
     def close(self) -> None:
         self.store.close()
@@ -248,7 +246,7 @@ class SiteIndex:
         hidden = (urls.destination(record.url) if record.dest is None and record.hidden
                   and record.url is not None else None)
         number = self.store.add(record, hidden, encoded)
-        if self.redirect_plugin and record.dest is not None:
+        if "jekyll-redirect-from" in self.plugins and record.dest is not None:
             for entry, line, column in record.redirects:
                 dest = urls.destination(urls.sanitize(entry))
                 self.store.add_redirect(dest, number, line, column)

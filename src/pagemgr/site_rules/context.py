@@ -11,7 +11,7 @@ from pagemgr.findings import Finding
 from pagemgr.rules import severity_of
 from pagemgr.schemas import SchemaSet
 from pagemgr.site import CONFIG_NAME, Site
-from pagemgr.site_index import DocRecord, SiteIndex, Store, plugin_names
+from pagemgr.site_index import DocRecord, SiteIndex, Store
 
 # Files plugins write, by plugin name.
 PLUGIN_OUTPUTS = {
@@ -34,8 +34,7 @@ class Context:
     @classmethod
     def of(cls, index: SiteIndex, schemas: SchemaSet,
            selected: frozenset[str] | None = None) -> Context:
-        return cls(index, schemas, plugins=frozenset(plugin_names(index.site.config)),
-                   selected=selected)
+        return cls(index, schemas, plugins=index.plugins, selected=selected)
 
     @property
     def site(self) -> Site:
