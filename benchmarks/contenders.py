@@ -223,7 +223,7 @@ CONTENDERS += [
     ),
     Contender(
         name="check-jsonschema (default install)",
-        argv=peers.cjs_argv("cjs"),
+        argv=lambda site, _ctx: peers.cjs_command("cjs", site),
         notes="`check-jsonschema --schemafile <collection schema> <front matters>.yml`, one "
         "process per collection (it takes one schema per run), on the front matters extracted "
         f"byte for byte to standalone `.yml` files; {_PEER_SCOPE}; ruamel.yaml without its C "
@@ -236,7 +236,7 @@ CONTENDERS += [
     ),
     Contender(
         name="check-jsonschema (ruamel C ext)",
-        argv=peers.cjs_argv("cjs-clib"),
+        argv=lambda site, _ctx: peers.cjs_command("cjs-clib", site),
         notes="the same with `ruamel.yaml[oldlibyaml]` installed, so ruamel parses with its "
         "C extension",
         skip_reason=_needs_peer("cjs-clib"),
@@ -247,7 +247,7 @@ CONTENDERS += [
     ),
     Contender(
         name="remark-lint-frontmatter-schema",
-        argv=peers.remark_argv(),
+        argv=lambda site, _ctx: peers.remark_command(site),
         notes="`remark --rc-path .remarkrc --frail --quiet --no-stdout` with remark-frontmatter "
         "and remark-lint-frontmatter-schema (Ajv, draft-07 copy of each schema, globs per "
         f"collection in the .remarkrc), on the `.md` files; {_PEER_SCOPE}",
@@ -259,7 +259,7 @@ CONTENDERS += [
     ),
     Contender(
         name="python-frontmatter + jsonschema loop",
-        argv=peers.loop_argv("cjs"),
+        argv=lambda site, _ctx: peers.loop_command("cjs", site),
         notes="`benchmarks/peer_loop.py`: `frontmatter.load(path)` (PyYAML with libyaml), "
         "top-level dates back to ISO strings, a 2020-12 validator with the format checker, "
         f"`iter_errors`; {_PEER_SCOPE}",

@@ -33,12 +33,8 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from benchmarks.floor import split_front_matter
-
-if TYPE_CHECKING:
-    from benchmarks.contenders import Context
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent
@@ -367,29 +363,23 @@ exit $rc
 """
 
 
-def cjs_argv(venv: str, root: Path = PEERS_DIR) -> Callable[[Path, Context], list[str]]:
-    def argv(site: Path, ctx: Context) -> list[str]:
-        cjs = root / venv / "bin" / "check-jsonschema"
-        inputs = [str(cjs), str(yml_dir(site, root)), str(schema_dir(root))]
-        return ["sh", "-c", _CJS_SCRIPT, "sh", *inputs]
-
-    return argv
+def cjs_command(venv: str, site: Path, root: Path = PEERS_DIR) -> list[str]:
+    """check-jsonschema from `venv` over the extracted front matters of `site`."""
+    cjs = root / venv / "bin" / "check-jsonschema"
+    inputs = [str(cjs), str(yml_dir(site, root)), str(schema_dir(root))]
+    return ["sh", "-c", _CJS_SCRIPT, "sh", *inputs]
 
 
-def remark_argv(root: Path = PEERS_DIR) -> Callable[[Path, Context], list[str]]:
-    def argv(site: Path, ctx: Context) -> list[str]:
-        node = shutil.which("node") or "node"
-        cli = remark_cli(root / "remark")
-        rc = root / "remark" / f".remarkrc-{site.name}.json"
-        options = ["--rc-path", str(rc), "--frail", "--quiet", "--no-stdout", "--no-color"]
-        return [node, str(cli), *options, *(str(site / f) for f in PEER_COLLECTIONS)]
-
-    return argv
+def remark_command(site: Path, root: Path = PEERS_DIR) -> list[str]:
+    """remark-lint-frontmatter-schema over the collection folders of `site`."""
+    node = shutil.which("node") or "node"
+    cli = remark_cli(root / "remark")
+    rc = root / "remark" / f".remarkrc-{site.name}.json"
+    options = ["--rc-path", str(rc), "--frail", "--quiet", "--no-stdout", "--no-color"]
+    return [node, str(cli), *options, *(str(site / f) for f in PEER_COLLECTIONS)]
 
 
-def loop_argv(venv: str, root: Path = PEERS_DIR) -> Callable[[Path, Context], list[str]]:
-    def argv(site: Path, ctx: Context) -> list[str]:
-        python = root / venv / "bin" / "python"
-        return [str(python), str(LOOP_SCRIPT), str(site), str(schema_dir(root))]
-
-    return argv
+def loop_command(venv: str, site: Path, root: Path = PEERS_DIR) -> list[str]:
+    """The python-frontmatter + jsonschema loop, under `venv`'s python."""
+    python = root / venv / "bin" / "python"
+    return [str(python), str(LOOP_SCRIPT), str(site), str(schema_dir(root))]

@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import make_site, run_cli
-from pagemgr import yamlio
 from pagemgr.cli import main
-from pagemgr.document import parse_document
+from pagemgr.site.document import parse_document
+from pagemgr.yaml import yamlio
 
 PUB = ("add", "publication")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import make_site, run_cli
-from pagemgr import yamlio
-from pagemgr.document import parse_document
+from pagemgr.site.document import parse_document
+from pagemgr.yaml import yamlio
 
 DATA = Path(__file__).with_name("data") / "bibtex"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import make_site, run_cli
-from pagemgr.check_cache import cache_file
+from pagemgr.site.cache_files import cache_file
 
 COLLIDING = """---
 title: "Copy"
@@ -89,7 +89,7 @@ def test_corrupt_cache_is_rebuilt(site: Path, tmp_path: Path) -> None:
 def test_an_unchanged_config_is_not_parsed_again(
     site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pagemgr import yamlio
+    from pagemgr.yaml import yamlio
 
     assert findings(site) == []
     parsed: list[str] = []
@@ -196,7 +196,7 @@ def test_a_folder_listed_in_the_same_tick_it_changed_is_listed_again(site: Path)
 
 
 def test_how_recent_a_folder_change_may_be_for_its_listing_to_be_trusted() -> None:
-    from pagemgr.site import _trusted
+    from pagemgr.site.model import _trusted
 
     second = 1_800_000_000 * 1_000_000_000  # a whole second: a coarse file system's mtime
     assert not _trusted(second, second + 1_500_000_000)

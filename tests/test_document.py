@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pagemgr.document import has_yaml_header, parse_document
+from pagemgr.site.document import has_yaml_header, parse_document
 
 
 @pytest.mark.parametrize(

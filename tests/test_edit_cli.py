@@ -256,7 +256,7 @@ def test_write_keeps_mode_and_leaves_no_temp_file(site: Path) -> None:
 
 
 def test_lost_update_is_refused(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pagemgr import atomic
+    from pagemgr.edit import atomic
 
     path = site / PAPER
     real = atomic.write_atomic

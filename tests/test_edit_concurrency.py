@@ -49,7 +49,7 @@ def test_the_lock_serialises_the_last_check_and_the_rename(
 ) -> None:
     """With the window between the last check and the rename held open, one writer must wait
     for the other and then refuse (without the lock both would write and one edit would go)."""
-    from pagemgr import atomic
+    from pagemgr.edit import atomic
 
     path = tmp_path / "paper.md"
     path.write_bytes(b"old")

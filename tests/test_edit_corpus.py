@@ -18,9 +18,10 @@ from typing import Any
 import pytest
 from tests.conftest import SHARED, run_cli
 
-from pagemgr import render, splice, yamlio
-from pagemgr.editing import read_target
-from pagemgr.site import load_site
+from pagemgr.edit import render, splice
+from pagemgr.edit.editing import read_target
+from pagemgr.site.model import load_site
+from pagemgr.yaml import yamlio
 
 CORPUS = SHARED / "corpus"
 SITES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir()) if CORPUS.is_dir() else []

@@ -58,7 +58,7 @@ def test_both_index_stores_say_the_same_word_for_word(tmp_path: Path) -> None:
 
 
 def test_every_rule_has_a_negative_case_or_a_dedicated_test() -> None:
-    from pagemgr.rules import RULES
+    from pagemgr.check.rules import RULES
 
     dedicated = {"outside-symlink", "unreadable", "internal-error", "schema"}
     assert set(RULES) - dedicated <= {p.name for p in NEGATIVE}

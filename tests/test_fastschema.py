@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from conftest import REPO, SHARED
-from pagemgr import fastschema, yamlio
-from pagemgr.document import parse_document
-from pagemgr.schemas import _format_checker
+from pagemgr.check import fastschema
+from pagemgr.check.schemas import _format_checker
+from pagemgr.site.document import parse_document
+from pagemgr.yaml import yamlio
 
 SCHEMAS = sorted((REPO / "schemas").glob("*.schema.json"))
 
@@ -93,7 +94,7 @@ def test_agrees_on_every_real_file() -> None:
     "name", ["jekyll-date", "uri-reference", "iso8601", "email", "date", "uri", "uuid"]
 )
 def test_native_format_answers_match_jsonschema(name: str, value: object) -> None:
-    from pagemgr.schemas import conforms, format_check
+    from pagemgr.check.schemas import conforms, format_check
 
     expected = _format_checker().conforms(value, name)
     assert conforms(value, name) == expected

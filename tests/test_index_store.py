@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from conftest import make_site, run_cli
-from pagemgr import index_store
-from pagemgr.index_store import decode, encode
-from pagemgr.site_index import DocRecord, Link, Store, open_store
+from pagemgr.check.index import sqlite_store as index_store
+from pagemgr.check.index.records import DocRecord, Link, Store
+from pagemgr.check.index.site_index import open_store
+from pagemgr.check.index.sqlite_store import decode, encode
 
 ON_DISK = pytest.mark.parametrize("on_disk", [True, False], ids=["sqlite", "memory"])
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, make_site, run_cli
-from pagemgr.workflow import render_workflow
+from pagemgr.publish.workflow import render_workflow
 
 
 def actionlint(path: Path) -> subprocess.CompletedProcess[str]:

@@ -63,7 +63,7 @@ def test_wheel_installs_and_checks_outside_the_source_tree(tmp_path: Path) -> No
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "4 files, 0 errors, 0 warnings"
     where = subprocess.run(
-        [str(python), "-c", "import pagemgr.schemas as s; print(s.bundled_dir())"],
+        [str(python), "-c", "import pagemgr.check.schemas as s; print(s.bundled_dir())"],
         capture_output=True, text=True, cwd=elsewhere, check=True,
     ).stdout.strip()
     assert where.startswith(str(env_dir)) and Path(where, "publication.schema.json").is_file()
@@ -88,8 +88,8 @@ def test_only_libyaml_imports_ruamel_and_only_git_py_imports_gitpython() -> None
                 top = words[1].split(".")[0]
                 if top in importers:
                     importers[top].add(path.relative_to(REPO / "src").as_posix())
-    assert importers["ruamel"] | importers["_ruamel_yaml"] == {"pagemgr/libyaml.py"}
-    assert importers["git"] <= {"pagemgr/git.py"}
+    assert importers["ruamel"] | importers["_ruamel_yaml"] == {"pagemgr/yaml/libyaml.py"}
+    assert importers["git"] <= {"pagemgr/publish/git.py"}
 
 
 def test_the_quick_exit_delivers_all_output_and_the_exit_code(tmp_path: Path) -> None:

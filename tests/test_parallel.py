@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from conftest import make_site, run_cli
-from pagemgr import checker, parallel, pipeline
-from pagemgr.check_cache import CachedReport
-from pagemgr.site import SiteFile, load_site
+from pagemgr.check import checker, pipeline
+from pagemgr.check.engine import parallel
+from pagemgr.check.file_result import FileResult
+from pagemgr.site.model import SiteFile, load_site
 
 
 def _site_with_papers(tmp_path: Path, count: int) -> Path:
@@ -76,7 +77,7 @@ def test_a_child_that_dies_midway_keeps_what_it_sent(
 
         def check_twice(
             checker_: checker.Checker, chunk: Iterable[SiteFile]
-        ) -> Iterator[CachedReport | None]:
+        ) -> Iterator[FileResult | None]:
             nonlocal answered
             answered += 1
             if answered > 2:
@@ -151,7 +152,7 @@ def test_the_parent_takes_back_what_a_slow_child_has_not_answered(
     take_back = parallel._Pool._take_back
 
     def slow_check(checker_: checker.Checker,
-                   chunk: Iterable[SiteFile]) -> Iterator[CachedReport | None]:
+                   chunk: Iterable[SiteFile]) -> Iterator[FileResult | None]:
         if os.getpid() != parent:
             import time
 

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pagemgr import site_index
-from pagemgr.site_index import body_links, local_target
+from pagemgr.check.index import site_index
+from pagemgr.check.index.site_index import body_links, local_target
 
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
 _CODE_SPAN = re.compile(r"(`+)[^`].*?\1|`+")

@@ -15,8 +15,11 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from conftest import REPO
-from pagemgr import fastschema, schema_walk, site_index, urls, yamlio
-from pagemgr.schemas import _format_checker
+from pagemgr.check import fastschema, schema_walk
+from pagemgr.check.index import site_index
+from pagemgr.check.schemas import _format_checker
+from pagemgr.site import urls
+from pagemgr.yaml import yamlio
 
 SCHEMAS = sorted((REPO / "schemas").glob("*.schema.json"))
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from conftest import REPO, SHARED
-from pagemgr import libyaml, yamlio
+from pagemgr.yaml import libyaml, yamlio
 
 TEXTS = [
     "title: x\nauthor:\n  name: A\n  links: [a, b]\n",

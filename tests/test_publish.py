@@ -491,8 +491,8 @@ def test_user_hooks_run_once_and_a_hook_that_publishes_again_is_refused(
 
 
 def test_commit_files_commits_exactly_the_given_files(repo: tuple[Path, Path, Path]) -> None:
-    from pagemgr.publishing import commit_files, report
-    from pagemgr.site import load_site
+    from pagemgr.publish.transaction import commit_files, report
+    from pagemgr.site.model import load_site
 
     work, site, bare = repo
     mine = add_publication(site, "2021-mine", "Written by add")
@@ -510,7 +510,7 @@ def test_help_does_not_import_git() -> None:
     code = ("import sys; from pagemgr.cli import main\n"
             "try: main(['--help'])\nexcept SystemExit: pass\n"
             "print(sorted(m for m in sys.modules if m == 'git' or m.startswith(('git.', "
-            "'pagemgr.git', 'pagemgr.publishing'))))")
+            "'pagemgr.publish'))))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pagemgr import git
-from pagemgr.commit_message import Described, message_for
-from pagemgr.publishing import github_repo
+from pagemgr.publish import git
+from pagemgr.publish.commit_message import Described, message_for
+from pagemgr.publish.transaction import github_repo
 
 
 @pytest.mark.parametrize(("text", "masked"), [

@@ -18,9 +18,9 @@ from benchmarks.generate import generate_site
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from pagemgr import yamlio
-from pagemgr.document import has_yaml_header, parse_document
-from pagemgr.quickyaml import quick_load
+from pagemgr.site.document import has_yaml_header, parse_document
+from pagemgr.yaml import yamlio
+from pagemgr.yaml.quickyaml import quick_load
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"

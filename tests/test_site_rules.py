@@ -11,10 +11,10 @@ import pytest
 from jsonschema import Draft7Validator
 
 from conftest import EXAMPLES, REPO, make_site, run_cli
-from pagemgr import urls
-from pagemgr.findings import CheckResult, Finding
-from pagemgr.reporters import github_line
-from pagemgr.rules import RULES
+from pagemgr.check.findings import CheckResult, Finding
+from pagemgr.check.reporters import github_line
+from pagemgr.check.rules import RULES
+from pagemgr.site import urls
 
 SARIF_SCHEMA = Path(__file__).with_name("data") / "sarif-2.1.0-trimmed.schema.json"
 

@@ -7,8 +7,8 @@ import os
 from pathlib import Path
 
 from conftest import EXAMPLES, REPO, make_site
-from pagemgr.site import _extension, classify, load_site
-from pagemgr.site_index import SiteIndex
+from pagemgr.check.index.site_index import SiteIndex
+from pagemgr.site.model import _extension, classify, load_site
 
 
 def test_extension_is_what_splitext_gives_for_every_short_name() -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import make_site, run_cli
-from pagemgr import stat_ahead
+from pagemgr.check.engine import stat_ahead
 
 
 def _files(tmp_path: Path, count: int) -> list[str]:

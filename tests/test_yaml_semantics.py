@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from conftest import SHARED
-from pagemgr import yamlio
-from pagemgr.document import parse_document
+from pagemgr.site.document import parse_document
+from pagemgr.yaml import yamlio
 
 # Read off Ruby 3.1 / Psych 4.0 with Psych.safe_load(permitted_classes: [Date, Time]).
 PSYCH_TABLE: list[tuple[str, Any]] = [
@@ -112,7 +112,7 @@ def test_parses_with_libyaml() -> None:
     import ruamel.yaml.cyaml as cyaml
 
     assert cyaml.__yaml_lib in ("clib", "clibz")
-    from pagemgr import libyaml
+    from pagemgr.yaml import libyaml
 
     assert "_ruamel_yaml" in libyaml.CParser.__module__
 

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pagemgr import yamlio
 from pagemgr.add import citation
-from pagemgr.dates import filename_date, parse_jekyll_date
-from pagemgr.document import parse_document
-from pagemgr.render import Style
-from pagemgr.site import Site
+from pagemgr.edit.render import Style
+from pagemgr.site.dates import filename_date, parse_jekyll_date
+from pagemgr.site.document import parse_document
+from pagemgr.site.model import Site
+from pagemgr.yaml import yamlio
 
 AGREE = 2 / 3
 _D: Style = "double"

@@ -9,11 +9,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pagemgr import render
 from pagemgr.add.conventions import Conventions
+from pagemgr.check.findings import Finding
+from pagemgr.edit import render
 from pagemgr.errors import PagemgrError
-from pagemgr.findings import Finding
-from pagemgr.site import Site, SiteFile
+from pagemgr.site.model import Site, SiteFile
 
 
 def ordered(values: Mapping[str, Any], order: list[str]) -> dict[str, Any]:
@@ -43,8 +43,8 @@ def entry_lines(key: str, value: Any, style: render.Style) -> list[str]:
 
 def errors_in(site: Site, rel: str, label: str, text: str) -> list[Finding]:
     """The error findings `pagemgr check` would report for `text` saved at `rel`."""
-    from pagemgr.checker import Checker
-    from pagemgr.schemas import SchemaSet
+    from pagemgr.check.checker import Checker
+    from pagemgr.check.schemas import SchemaSet
 
     overrides = site.pagemgr_settings.get("schemas")
     schemas = SchemaSet(site.root, overrides if isinstance(overrides, dict) else {})

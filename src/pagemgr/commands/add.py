@@ -19,12 +19,14 @@ from typing import Any
 
 import click
 
-from pagemgr import render, yamlio
-from pagemgr.add import citation, conventions, dedupe, newdoc, options, slugs
+from pagemgr.add import citation, conventions, dedupe, newdoc, slugs
+from pagemgr.add import fields as schema_fields
 from pagemgr.add.conventions import Conventions, Existing
 from pagemgr.add.record import Author, Work, require_arxiv, require_doi
+from pagemgr.edit import render
 from pagemgr.errors import PagemgrError, UsageError
-from pagemgr.site import Site, find_site_root, load_site
+from pagemgr.site.model import Site, find_site_root, load_site
+from pagemgr.yaml import yamlio
 
 MAX_TITLE = 500
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
@@ -82,7 +84,7 @@ class Outcome:
 
 
 def request_from(label: str, kwargs: dict[str, Any]) -> Request:
-    keys = {key.replace("-", "_"): key for key in options.fields(label)}
+    keys = {key.replace("-", "_"): key for key in schema_fields.fields(label)}
     given = {
         keys[name[len("field__"):]]: value for name, value in kwargs.items()
         if name.startswith("field__") and value is not None and value != ()
@@ -142,10 +144,10 @@ def _require_collection(site: Site, label: str) -> None:
 
 
 def typed_fields(req: Request) -> dict[str, Any]:
-    kinds = options.fields(req.label)
+    kinds = schema_fields.fields(req.label)
     typed: dict[str, Any] = {}
     for key, value in req.fields.items():
-        option = options.option_name(key)
+        option = schema_fields.option_name(key)
         kind = kinds[key]
         if kind == "bool":
             typed[key] = bool(value)
@@ -309,7 +311,7 @@ def _body(work: Work, values: dict[str, Any]) -> str:
 
 
 def required(label: str, site: Site) -> list[str]:
-    keys = [str(k) for k in options.schema(label).get("required", [])]
+    keys = [str(k) for k in schema_fields.schema(label).get("required", [])]
     if label == "publications" and site.publication_categories and "category" not in keys:
         keys.append("category")
     if "title" not in keys:
@@ -332,7 +334,7 @@ def _complete(drafts: list[Draft], req: Request, site: Site, conv: Conventions,
             missing = []
         if not missing:
             continue
-        flags = ", ".join(options.option_name(key) for key in missing)
+        flags = ", ".join(schema_fields.option_name(key) for key in missing)
         if single:
             raise UsageError(f"missing required field{'s' if len(missing) > 1 else ''}: {flags} "
                              "(pass them, or run on a terminal to be asked)")
@@ -341,13 +343,13 @@ def _complete(drafts: list[Draft], req: Request, site: Site, conv: Conventions,
 
 
 def _ask(key: str, label: str, site: Site) -> Any:
-    spec = options.schema(label).get("properties", {}).get(key, {})
+    spec = schema_fields.schema(label).get("properties", {}).get(key, {})
     click.echo(f"{key}: {spec.get('description', '')}", err=True)
     categories = site.publication_categories
     if key == "category" and label == "publications" and categories:
         return click.prompt("category", type=click.Choice([str(c) for c in categories]),
                             default=str(next(iter(categories))), err=True)
-    if options.field_kind(spec) == "date":
+    if schema_fields.field_kind(spec) == "date":
         return click.prompt("date", default=dt.date.today().isoformat(), err=True,
                             value_proc=_prompted_date)
     return click.prompt(key, value_proc=_prompted_text(key), err=True)
@@ -466,8 +468,8 @@ def _liquid_safe(body: str) -> str:
 
 def _update(site: Site, match: dedupe.Match, values: dict[str, Any], dry_run: bool,
             outcome: Outcome) -> None:
-    from pagemgr import editing, splice
-    from pagemgr.editpath import parse_path
+    from pagemgr.edit import editing, splice
+    from pagemgr.edit.editpath import parse_path
 
     target = editing.open_target(match.item.path, site.root)
     current = target.data()
@@ -506,8 +508,8 @@ def _commit(site: Site, outcome: Outcome, push: bool) -> None:
     paths = outcome.written + outcome.updated
     if not paths:
         return
-    from pagemgr.commit_message import describe, message_for
-    from pagemgr.publishing import commit_files, report
+    from pagemgr.publish.commit_message import describe, message_for
+    from pagemgr.publish.transaction import commit_files, report
 
     described = [
         describe(site, "add", site.rel(p), p.read_text(encoding="utf-8")) for p in outcome.written

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pagemgr import editpath, render
-from pagemgr.editing import Expectation, plain_json, value_edit
-from pagemgr.editpath import format_path, parse_path
+from pagemgr.edit import editpath, render
+from pagemgr.edit.editing import Expectation, plain_json, value_edit
+from pagemgr.edit.editpath import format_path, parse_path
 from pagemgr.errors import PagemgrError
 
 

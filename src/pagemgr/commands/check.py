@@ -7,11 +7,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from pagemgr import settings as settings_module
-from pagemgr.findings import CheckResult
-from pagemgr.pipeline import run_checks
-from pagemgr.reporters import REPORTERS
-from pagemgr.site import Site, files_in_site, find_site_root, hook_start, load_site
+from pagemgr.check import settings as settings_module
+from pagemgr.check.findings import CheckResult
+from pagemgr.check.pipeline import run_checks
+from pagemgr.check.reporters import REPORTERS
+from pagemgr.site.model import Site, files_in_site, find_site_root, hook_start, load_site
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1

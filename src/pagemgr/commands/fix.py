@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from pagemgr.editing import edit, read_target
+from pagemgr.edit.editing import edit, read_target
+from pagemgr.edit.fixes import fix_region
 from pagemgr.errors import PagemgrError
-from pagemgr.fixes import fix_region
-from pagemgr.site import files_in_site, find_site_root, hook_start, load_site
+from pagemgr.site.model import files_in_site, find_site_root, hook_start, load_site
 
 EXIT_CLEAN = 0
 EXIT_CHANGED = 1

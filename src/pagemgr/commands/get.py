@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from pagemgr.editing import format_value, open_target
-from pagemgr.editpath import parse_path
+from pagemgr.edit.editing import format_value, open_target
+from pagemgr.edit.editpath import parse_path
 
 
 def get(file: Path, path: str, output_format: str = "text", site_path: Path | None = None) -> int:

@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from pagemgr.errors import PagemgrError
-from pagemgr.site import find_site_root
-from pagemgr.workflow import WORKFLOW_PATH, render_workflow
+from pagemgr.publish.workflow import WORKFLOW_PATH, render_workflow
+from pagemgr.site.model import find_site_root
 
 
 def repository_root(start: Path) -> Path:

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import click
 
-from pagemgr import editing, hook_config, splice
 from pagemgr.commands.init_ci import repository_root
-from pagemgr.editpath import parse_path
+from pagemgr.edit import editing, splice
+from pagemgr.edit.editpath import parse_path
+from pagemgr.edit.render import block_lines
 from pagemgr.errors import PagemgrError
-from pagemgr.render import block_lines
-from pagemgr.site import find_site_root
+from pagemgr.publish import hook_config
+from pagemgr.site.model import find_site_root
 
 
 def install_hook(

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import click
 
-from pagemgr import publishing
-from pagemgr.findings import CheckResult
-from pagemgr.git import mask
-from pagemgr.pipeline import run_checks
-from pagemgr.publishing import Plan, Repo, Target
-from pagemgr.reporters import report_text, summary_line
-from pagemgr.site import Site, find_site_root, load_site
+from pagemgr.check.findings import CheckResult
+from pagemgr.check.pipeline import run_checks
+from pagemgr.check.reporters import report_text, summary_line
+from pagemgr.publish import transaction as publishing
+from pagemgr.publish.git import mask
+from pagemgr.publish.transaction import Plan, Repo, Target
+from pagemgr.site.model import Site, find_site_root, load_site
 
 EXIT_OK = 0
 EXIT_INVALID = 1

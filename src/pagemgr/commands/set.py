@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pagemgr.editing import holds, required_path, value_edit
-from pagemgr.editpath import format_path
+from pagemgr.edit.editing import holds, required_path, value_edit
+from pagemgr.edit.editpath import format_path
 
 
 def set_value(

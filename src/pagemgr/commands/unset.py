@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pagemgr.editing import Expectation, Operation, Target, module_for, required_path, run_edit
-from pagemgr.editpath import format_path
+from pagemgr.edit.editing import Expectation, Operation, Target, module_for, required_path, run_edit
+from pagemgr.edit.editpath import format_path
 
 
 def unset(

@@ -1,0 +1,11 @@
+"""The speed machinery of a check run, behind one interface: `reading.Reading`.
+
+Owns: `reading` (the interface: each file with its result, from the cache or checked), `cache`
+(per-file results kept between runs), `parallel` (checking on every core through forked
+children), `forking` (starting such a child) and `stat_ahead` (stat-ing many files in a child
+while the cache loads).
+
+May import: the rest of `pagemgr.check` below `pipeline` (the checker, schemas, results, the
+index's record encoding), `pagemgr.site`. Nothing outside `engine/` imports anything here but
+`reading`.
+"""

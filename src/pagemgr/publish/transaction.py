@@ -1,0 +1,480 @@
+"""Commit exactly the site's changed files and push them, losing nothing when git says no.
+
+The shared core of `pagemgr publish` and of the `--commit`/`--push` options of the edit and
+add commands (`commit_files`). It never prints; `report` turns a result into lines. All git
+access goes through `pagemgr.git`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+from pagemgr.errors import GitError, UsageError
+from pagemgr.publish import git
+from pagemgr.publish.commit_message import Action, describe, message_for
+from pagemgr.site.model import Site, SiteFile, classify
+
+# Build output and caches: never committed, never mentioned.
+BUILD_DIRS = frozenset({"_site", ".jekyll-cache", ".sass-cache", ".jekyll-metadata", ".bundle",
+                        "node_modules", ".asset-cache"})
+THEME_DIRS = ("_layouts", "_includes", "_sass")
+TEMPLATE = ("academicpages", "academicpages.github.io")
+_GITHUB = re.compile(
+    r"(?i)^(?:(?:https?|git|ssh)://(?:[^@/]+@)?github\.com(?::\d+)?/|[^@/\s]+@github\.com:)"
+    r"(?P<owner>[^/]+)/(?P<name>[^/]+?)(?:\.git)?/?$"
+)
+_STATE_ADVICE = {
+    "merge": "a merge is in progress; finish it with `git commit` or undo it with "
+             "`git merge --abort`",
+    "rebase": "a rebase is in progress; finish it with `git rebase --continue` or undo it with "
+              "`git rebase --abort`",
+    "cherry-pick": "a cherry-pick is in progress; finish it or run `git cherry-pick --abort`",
+    "revert": "a revert is in progress; finish it or run `git revert --abort`",
+    "bisect": "a bisect is in progress; end it with `git bisect reset`",
+    "locked": "another git command is running (.git/index.lock exists); wait for it, or delete "
+              "that file if no git command is running",
+}
+
+
+class Repo(NamedTuple):
+    root: Path  # the work tree's top folder, as git reports it
+    git_dir: Path
+    head: str
+    branch: str
+    config: dict[str, list[str]]
+    prefix: str  # the site root relative to the repository root, "" or ending in "/"
+
+
+class Change(NamedTuple):
+    path: str  # from the repository root
+    rel: str  # from the site root
+    action: Action
+    untracked: bool  # new to git: staged by pagemgr just before its commit
+
+
+class Plan(NamedTuple):
+    changes: tuple[Change, ...]
+    left_out: tuple[str, ...]  # changed under the site but not site content (repo paths)
+    staged_elsewhere: tuple[str, ...]  # staged by the user outside the site: stays staged
+    others: int  # other changed or untracked files outside the site, left as they were
+
+
+class Target(NamedTuple):
+    remote: str
+    branch: str
+    url: str  # as configured (push URL when set); mask before printing
+    tracking: str  # refs/remotes/<remote>/<branch>
+    set_upstream: bool
+
+
+class Published(NamedTuple):
+    commit: str | None  # short id of the new commit, None when nothing new was committed
+    subject: str
+    files: tuple[Change, ...]
+    pushed: int  # commits pushed (0 when not pushing or already up to date)
+    target: Target | None
+    pages_url: str | None
+    rebased: bool = False
+    new_branch: bool = False
+
+
+# --- the repository and what changed -----------------------------------------------------------
+
+
+def open_repo(site: Site) -> Repo:
+    """The repository holding the site, refusing every state where committing is unsafe."""
+    if git.inside_own_commit():
+        raise GitError("a git hook started pagemgr while pagemgr was committing; remove "
+                       "`pagemgr publish` (or `--commit`) from that hook so commits do not recurse")
+    root, git_dir, head, branch = git.where_am_i(site.root)
+    if head is None:
+        raise GitError(f"the repository at {root} has no commits yet; make the first commit "
+                       "with git (`git add -A && git commit -m 'First commit'`), then publish")
+    if branch is None:
+        raise GitError("HEAD is detached (not on a branch); switch to your site's branch with "
+                       "`git switch master` (or main) and publish again")
+    state = git.operation_in_progress(git_dir)
+    if state is not None:
+        raise GitError(f"{_STATE_ADVICE[state]}; nothing was changed")
+    prefix = Path(os.path.realpath(site.root)).relative_to(os.path.realpath(root)).as_posix()
+    prefix = "" if prefix == "." else prefix + "/"
+    return Repo(root, git_dir, head, branch, git.read_config(root), prefix)
+
+
+def is_site_content(site: Site, rel: str) -> bool:
+    """A file that is part of the site's source: read by Jekyll, or one of its theme files."""
+    parts = rel.split("/")
+    if any(part in BUILD_DIRS for part in parts[:-1]) or parts[-1] in BUILD_DIRS:
+        return False
+    if classify(site, rel) is not None:
+        return True
+    return parts[0] in THEME_DIRS and not any(part.startswith(".") for part in parts)
+
+
+def plan_changes(site: Site, repo: Repo, only: Iterable[str] | None = None) -> Plan:
+    """Sort `git status` into site changes to commit and everything to leave alone.
+
+    With `only` (site-relative paths), just those files are candidates.
+    """
+    wanted = None if only is None else set(only)
+    by_path: dict[str, Change] = {}
+    left_out: list[str] = []
+    staged: list[str] = []
+    others = 0
+    for entry in git.status(repo.root):
+        inside = entry.path.startswith(repo.prefix)
+        rel = entry.path[len(repo.prefix):] if inside else ""
+        if inside and (wanted is None or rel in wanted) and is_site_content(site, rel):
+            change = _change(entry, rel)
+            if change is not None:
+                by_path[rel] = _merge(by_path.get(rel), change)
+        elif entry.x not in " ?":
+            staged.append(entry.path)
+        elif inside and set(rel.split("/")) & BUILD_DIRS:
+            continue  # build output and caches: never committed, not worth a mention
+        elif inside and wanted is None:
+            left_out.append(entry.path)
+        else:
+            others += 1
+    changes = tuple(sorted(by_path.values(), key=lambda c: c.rel))
+    return Plan(changes, tuple(left_out), tuple(staged), others)
+
+
+def _change(entry: git.StatusEntry, rel: str) -> Change | None:
+    x, y = entry.x, entry.y
+    if x == "?":
+        return Change(entry.path, rel, "add", True)
+    if x == "A" and y == "D":
+        return None  # staged, then deleted: no change against HEAD
+    if x == "A":
+        return Change(entry.path, rel, "add", False)
+    if "D" in (x, y):
+        return Change(entry.path, rel, "remove", False)
+    return Change(entry.path, rel, "update", False)
+
+
+def _merge(seen: Change | None, new: Change) -> Change:
+    """A file removed from the index but still on disk shows up twice: it is an update."""
+    if seen is None:
+        return new
+    return Change(new.path, new.rel, "update", seen.untracked or new.untracked)
+
+
+def files_to_check(site: Site, rels: Iterable[str]) -> list[SiteFile] | None:
+    """The existing site files among `rels`; None means the whole site (its config changed)."""
+    items = []
+    for rel in dict.fromkeys(rels):
+        item = classify(site, rel)
+        if item is None or not (site.root / rel).exists():
+            continue
+        if item.kind == "config":
+            return None
+        items.append(item)
+    return items
+
+
+def commit_message(site: Site, repo: Repo, changes: Sequence[Change]) -> str:
+    return message_for([
+        describe(site, c.action, c.rel, _text(site, repo, c)) for c in changes
+    ])
+
+
+def _text(site: Site, repo: Repo, change: Change) -> str | None:
+    if change.action == "remove":
+        return git.show_file(repo.root, repo.head, change.path)
+    if (site.root / change.rel).suffix.lower() not in site.document_extensions:
+        return None
+    try:
+        return (site.root / change.rel).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+# --- where to push ------------------------------------------------------------------------------
+
+
+def push_target(repo: Repo, remote: str | None, branch: str | None) -> Target:
+    """The branch's upstream, else `origin` and the current branch; --remote/--branch override."""
+    config = repo.config
+    upstream_remote = _one(config, f"branch.{repo.branch}.remote")
+    upstream_merge = _one(config, f"branch.{repo.branch}.merge")
+    has_upstream = upstream_remote not in (None, ".") and upstream_merge is not None
+    name = remote or (upstream_remote if has_upstream else None)
+    if name is None:
+        if _one(config, "remote.origin.url") is None:
+            raise GitError("this repository has no remote to push to; add your GitHub repository "
+                           "with `git remote add origin https://github.com/<you>/<you>.github.io.git`"
+                           ", or publish with --no-push")
+        name = "origin"
+    url = _one(config, f"remote.{name}.pushurl") or _one(config, f"remote.{name}.url")
+    if url is None:
+        raise GitError(f"there is no remote named {name!r}; `git remote -v` lists the remotes")
+    if branch is None and has_upstream and name == upstream_remote and upstream_merge:
+        branch = upstream_merge.removeprefix("refs/heads/")
+    target_branch = branch or repo.branch
+    return Target(name, target_branch, url, f"refs/remotes/{name}/{target_branch}",
+                  set_upstream=not has_upstream and remote is None and branch is None)
+
+
+def _one(config: dict[str, list[str]], key: str) -> str | None:
+    values = config.get(key)
+    return values[-1] if values else None
+
+
+def github_repo(url: str) -> tuple[str, str] | None:
+    match = _GITHUB.match(url.strip())
+    return (match["owner"], match["name"]) if match else None
+
+
+def template_warning(repo: Repo, target: Target) -> str | None:
+    """Why pushing to `target` looks like pushing personal pages to the academicpages template."""
+    found = github_repo(target.url)
+    if found is None:
+        return None
+    owner, name = found
+    where = f"{target.remote} ({git.mask(target.url)})"
+    if (owner.casefold(), name.casefold()) == TEMPLATE:
+        return (f"{where} is the academicpages template itself, not your site; fork it (or "
+                "create <you>.github.io from it) and push there")
+    if name.casefold() == f"{owner}.github.io".casefold():
+        return None
+    if name.casefold() == TEMPLATE[1] or _shares_template_history(repo):
+        return (f"{where} is not a <name>.github.io site and carries the academicpages "
+                "template's history; a pull request from it would offer your pages to the template")
+    return None
+
+
+def _shares_template_history(repo: Repo) -> bool:
+    template_remotes = [
+        key.split(".")[1] for key, values in repo.config.items()
+        if key.startswith("remote.") and key.endswith(".url")
+        and any(github_repo(v) and _casefold(github_repo(v)) == TEMPLATE for v in values)
+    ]
+    if not template_remotes:
+        return False
+    ours = git.root_commits(repo.root, "HEAD")
+    return any(ours & git.root_commits(repo.root, ref)
+               for name in template_remotes for ref in git.remote_branch_refs(repo.root, name))
+
+
+def _casefold(pair: tuple[str, str] | None) -> tuple[str, str] | None:
+    return None if pair is None else (pair[0].casefold(), pair[1].casefold())
+
+
+def pages_url(site: Site, target: Target) -> str | None:
+    """Where GitHub Pages serves the site, when the remote is on GitHub."""
+    found = github_repo(target.url)
+    if found is None:
+        return None
+    url = str(site.config.get("url") or "").rstrip("/")
+    if url:
+        return url + "/" + str(site.config.get("baseurl") or "").strip("/")
+    owner, name = found
+    if name.casefold() == f"{owner}.github.io".casefold():
+        return f"https://{owner.lower()}.github.io/"
+    return f"https://{owner.lower()}.github.io/{name}/"
+
+
+def unpushed(repo: Repo, target: Target) -> int:
+    """Commits on HEAD that the remote branch lacks, as far as we last heard from the remote."""
+    return git.count_between(repo.root, git.rev(repo.root, target.tracking), repo.head)
+
+
+def unpushed_files(repo: Repo, target: Target) -> list[str]:
+    """Site-relative paths changed by the commits the remote branch does not have yet."""
+    base = git.rev(repo.root, target.tracking)
+    changed = git.files_changed_between(repo.root, base, repo.head)
+    return [path[len(repo.prefix):] for path in changed if path.startswith(repo.prefix)]
+
+
+# --- committing and pushing ---------------------------------------------------------------------
+
+
+def require_identity(repo: Repo) -> None:
+    problem = git.identity_problem(repo.root, repo.config)
+    if problem is not None:
+        raise GitError("git does not know who you are, so it cannot commit; run "
+                       "`git config --global user.name \"Your Name\"` and "
+                       "`git config --global user.email you@example.com`")
+
+
+def commit(repo: Repo, changes: Sequence[Change], message: str) -> tuple[Repo, str]:
+    """Commit exactly `changes`; on failure the index is as it was and no commit exists.
+    Returns the repository at the new commit, and its short id."""
+    new_files = [c.path for c in changes if c.untracked]
+    git.add_untracked(repo.root, new_files)
+    try:
+        head, short_id = git.commit_paths(repo.root, [c.path for c in changes], message)
+    except GitError as exc:
+        git.forget_added(repo.root, new_files)
+        raise GitError(f"the commit failed, nothing was committed: {exc}") from None
+    return repo._replace(head=head), short_id
+
+
+class Pushed(NamedTuple):
+    repo: Repo  # moved to the rebased commit when it rebased
+    commits: int  # commits the remote branch gained (0: it was up to date)
+    rebased: bool
+    new_branch: bool
+
+
+def push(repo: Repo, target: Target, rebase: bool, new_commit: bool) -> Pushed:
+    """Push HEAD to the target, with --rebase replaying it onto a moved remote branch.
+
+    Every failure raises GitError and leaves the commits where they were.
+    """
+    result = _push(repo, target)
+    rebased = False
+    if result.status == "non-fast-forward" and rebase:
+        repo = rebase_onto_remote(repo, target, new_commit)
+        rebased = True
+        result = _push(repo, target)
+    if result.status == "up-to-date":
+        return Pushed(repo, 0, rebased, False)
+    if result.status != "ok":
+        raise GitError(push_failure(repo, target, result, new_commit))
+    moved = re.fullmatch(r"\+?([0-9a-f]+)\.{2,3}([0-9a-f]+)", result.reason.strip())
+    if moved is None:  # "[new branch]"
+        return Pushed(repo, git.count_between(repo.root, None, repo.head), rebased, True)
+    return Pushed(repo, git.count_between(repo.root, moved[1], moved[2]), rebased, False)
+
+
+def _push(repo: Repo, target: Target) -> git.PushResult:
+    return git.push(repo.root, target.remote, f"refs/heads/{repo.branch}", target.branch,
+                    target.set_upstream, repo.config)
+
+
+def rebase_onto_remote(repo: Repo, target: Target, new_commit: bool) -> Repo:
+    """Fetch the remote branch and replay HEAD's own commits on it, touching no user file."""
+    kept = _kept(repo, new_commit)
+    fetched = git.fetch_branch(repo.root, target.remote, target.branch, repo.config)
+    if isinstance(fetched, git.PushResult):
+        raise GitError(push_failure(repo, target, fetched, new_commit))
+    new = git.rebase_elsewhere(repo.root, repo.head, fetched)
+    if new is None:
+        raise GitError(f"{target.remote}/{target.branch} changed the same lines as your commit, "
+                       f"so yours cannot be replayed on top; {kept}. Run `git pull --rebase`, "
+                       "resolve the conflict, then `pagemgr publish`")
+    problem = git.move_worktree(repo.root, repo.head, new)
+    if problem is not None:
+        raise GitError(f"the remote changed files you have uncommitted edits in ({problem}); "
+                       f"{kept}. Commit or stash those edits, then `pagemgr publish --rebase`")
+    try:
+        git.update_branch(repo.root, repo.branch, new, repo.head,
+                          f"pagemgr publish: rebase onto {target.remote}/{target.branch}")
+    except GitError:
+        git.move_worktree(repo.root, new, repo.head)
+        raise
+    return repo._replace(head=new)
+
+
+def _kept(repo: Repo, new_commit: bool) -> str:
+    short_id = git.short(repo.root, repo.head)
+    if new_commit:
+        return f"your commit {short_id} is kept"
+    return f"your unpushed commits (up to {short_id}) are kept"
+
+
+def push_failure(repo: Repo, target: Target, result: git.PushResult, new_commit: bool) -> str:
+    """One line that says what went wrong, that nothing was lost, and what to do."""
+    kept = _kept(repo, new_commit)
+    where = f"{target.remote} ({git.mask(target.url)})"
+    said = "; ".join(result.remote_lines)
+    if result.status == "auth":
+        return (f"{where} refused the push: no valid credentials ({result.reason}); {kept}. "
+                "Give git a "
+                "token: for GitHub create a personal access token and store it with a credential "
+                "helper (`git config --global credential.helper store`, or `gh auth login`), or "
+                "use an SSH remote; then run `pagemgr publish` again")
+    if result.status in ("unreachable", "timeout"):
+        return (f"could not reach {where}: {result.reason}; {kept}. Run `pagemgr publish` again "
+                "when it is reachable: it pushes commits that are not pushed yet")
+    if result.status == "non-fast-forward":
+        return (f"{target.remote}/{target.branch} has commits you do not have (someone, or a "
+                f"workflow such as the talk map, pushed since you last pulled); {kept}. Run "
+                "`pagemgr publish --rebase` to replay it on top and push")
+    if result.status == "rejected":
+        reason = f"{said} ({result.reason})" if said else result.reason
+        return (f"{where} rejected the push to {target.branch}: {reason}; {kept}. If the branch "
+                "is protected, push to another branch with --branch and open a pull request")
+    return f"pushing to {where} failed: {result.reason}{f' ({said})' if said else ''}; {kept}"
+
+
+def commit_and_push(
+    site: Site, repo: Repo, changes: Sequence[Change], message: str, target: Target | None,
+    rebase: bool,
+) -> Published:
+    """The shared end of publish and --commit: commit `changes` if any, push if a target."""
+    short_id = None
+    subject = message.splitlines()[0] if message else ""
+    if changes:
+        require_identity(repo)
+        repo, short_id = commit(repo, changes, message)
+    if target is None:
+        return Published(short_id, subject, tuple(changes), 0, None, None)
+    pushed = push(repo, target, rebase, bool(changes))
+    if pushed.rebased and short_id is not None:
+        short_id = git.short(pushed.repo.root, pushed.repo.head)
+    url = pages_url(site, target) if pushed.commits else None
+    return Published(short_id, subject, tuple(changes), pushed.commits, target, url,
+                     pushed.rebased, pushed.new_branch)
+
+
+def check_template(repo: Repo, target: Target, yes: bool) -> None:
+    warning = template_warning(repo, target)
+    if warning is not None and not yes:
+        raise GitError(f"{warning}; nothing was changed. To push there anyway, add --yes")
+
+
+def commit_files(
+    site: Site, paths: Sequence[Path], message: str, push: bool, *, yes: bool = False,
+    rebase: bool = False,
+) -> Published:
+    """Commit exactly `paths` (files inside the site that a command just wrote) and maybe push.
+
+    For `add --commit` and `set --commit`: no validation (the caller wrote valid files), the
+    same safety as `publish` (the user's other changes and index untouched, hooks run once,
+    nothing lost on failure). Files among `paths` that did not change are skipped; when none
+    changed, nothing is committed. Raises GitError (exit 4) on any git failure.
+    """
+    repo = open_repo(site)
+    rels = [site_rel(site, path) for path in paths]
+    plan = plan_changes(site, repo, rels)
+    target = push_target(repo, None, None) if push else None
+    if target is not None:
+        check_template(repo, target, yes)
+    return commit_and_push(site, repo, plan.changes, message, target, rebase)
+
+
+def site_rel(site: Site, path: Path) -> str:
+    absolute = Path(os.path.realpath(path.absolute().parent)) / path.name
+    try:
+        return absolute.relative_to(os.path.realpath(site.root)).as_posix()
+    except ValueError:
+        raise UsageError(f"{path} is not inside the site at {site.root}") from None
+
+
+def report(published: Published) -> list[str]:
+    """What to tell the user after a successful commit and/or push."""
+    lines = []
+    if published.commit is not None:
+        lines.append(f"Committed {published.commit} {published.subject}")
+        marks = {"add": "A", "update": "M", "remove": "D"}
+        lines.extend(f"  {marks[c.action]} {c.path}" for c in published.files)
+    target = published.target
+    if target is not None:
+        where = f"{target.remote}/{target.branch} ({git.mask(target.url)})"
+        if published.pushed:
+            plural = "commit" if published.pushed == 1 else "commits"
+            how = " after replaying it on the remote's new commits" if published.rebased else ""
+            how += " (a new branch there)" if published.new_branch else ""
+            lines.append(f"Pushed {published.pushed} {plural} to {where}{how}")
+        else:
+            lines.append(f"{where} is already up to date")
+    if published.pages_url:
+        lines.append(f"GitHub Pages will rebuild {published.pages_url} in a minute or two")
+    return lines
