@@ -35,7 +35,14 @@ def publish(
     yes: bool = False,
 ) -> int:
     site = load_site(find_site_root(site_path, Path.cwd()))
-    repo = publishing.open_repo(site)
+    with publishing.opened(site) as repo:
+        return _publish(site, repo, message, push, dry_run, remote, branch, rebase, yes)
+
+
+def _publish(
+    site: Site, repo: Repo, message: str | None, push: bool, dry_run: bool, remote: str | None,
+    branch: str | None, rebase: bool, yes: bool,
+) -> int:
     plan = publishing.plan_changes(site, repo)
     target = publishing.push_target(repo, remote, branch) if push else None
     waiting = publishing.unpushed(repo, target) if target is not None else 0

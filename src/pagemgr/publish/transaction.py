@@ -2,14 +2,15 @@
 
 The shared core of `pagemgr publish` and of the `--commit`/`--push` options of the edit and
 add commands (`commit_files`). It never prints; `report` turns a result into lines. All git
-access goes through `pagemgr.git`.
+access goes through `pagemgr.publish.git`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -41,6 +42,7 @@ _STATE_ADVICE = {
 
 
 class Repo(NamedTuple):
+    git: git.Repository  # open while the command runs
     root: Path  # the work tree's top folder, as git reports it
     git_dir: Path
     head: str
@@ -85,15 +87,24 @@ class Published(NamedTuple):
 # --- the repository and what changed -----------------------------------------------------------
 
 
-def open_repo(site: Site) -> Repo:
-    """The repository holding the site, refusing every state where committing is unsafe."""
+@contextlib.contextmanager
+def opened(site: Site) -> Iterator[Repo]:
+    """The repository holding the site, open until the block ends, refusing every state where
+    committing is unsafe."""
     if git.inside_own_commit():
         raise GitError("a git hook started pagemgr while pagemgr was committing; remove "
                        "`pagemgr publish` (or `--commit`) from that hook so commits do not recurse")
-    root, git_dir, head, branch = git.where_am_i(site.root)
+    with git.repository(site.root) as handle:
+        yield _checked(site, handle)
+
+
+def _checked(site: Site, handle: git.Repository) -> Repo:
+    root, git_dir = handle.root, handle.git_dir
+    head = handle.head_commit()
     if head is None:
         raise GitError(f"the repository at {root} has no commits yet; make the first commit "
                        "with git (`git add -A && git commit -m 'First commit'`), then publish")
+    branch = handle.current_branch()
     if branch is None:
         raise GitError("HEAD is detached (not on a branch); switch to your site's branch with "
                        "`git switch master` (or main) and publish again")
@@ -102,7 +113,7 @@ def open_repo(site: Site) -> Repo:
         raise GitError(f"{_STATE_ADVICE[state]}; nothing was changed")
     prefix = Path(os.path.realpath(site.root)).relative_to(os.path.realpath(root)).as_posix()
     prefix = "" if prefix == "." else prefix + "/"
-    return Repo(root, git_dir, head, branch, git.read_config(root), prefix)
+    return Repo(handle, root, git_dir, head, branch, handle.read_config(), prefix)
 
 
 def is_site_content(site: Site, rel: str) -> bool:
@@ -125,7 +136,7 @@ def plan_changes(site: Site, repo: Repo, only: Iterable[str] | None = None) -> P
     left_out: list[str] = []
     staged: list[str] = []
     others = 0
-    for entry in git.status(repo.root):
+    for entry in repo.git.status():
         inside = entry.path.startswith(repo.prefix)
         rel = entry.path[len(repo.prefix):] if inside else ""
         if inside and (wanted is None or rel in wanted) and is_site_content(site, rel):
@@ -185,7 +196,7 @@ def commit_message(site: Site, repo: Repo, changes: Sequence[Change]) -> str:
 
 def _text(site: Site, repo: Repo, change: Change) -> str | None:
     if change.action == "remove":
-        return git.show_file(repo.root, repo.head, change.path)
+        return repo.git.show_file(repo.head, change.path)
     if (site.root / change.rel).suffix.lower() not in site.document_extensions:
         return None
     try:
@@ -256,9 +267,9 @@ def _shares_template_history(repo: Repo) -> bool:
     ]
     if not template_remotes:
         return False
-    ours = git.root_commits(repo.root, "HEAD")
-    return any(ours & git.root_commits(repo.root, ref)
-               for name in template_remotes for ref in git.remote_branch_refs(repo.root, name))
+    ours = repo.git.root_commits("HEAD")
+    return any(ours & repo.git.root_commits(ref)
+               for name in template_remotes for ref in repo.git.remote_branch_refs(name))
 
 
 def _casefold(pair: tuple[str, str] | None) -> tuple[str, str] | None:
@@ -281,13 +292,13 @@ def pages_url(site: Site, target: Target) -> str | None:
 
 def unpushed(repo: Repo, target: Target) -> int:
     """Commits on HEAD that the remote branch lacks, as far as we last heard from the remote."""
-    return git.count_between(repo.root, git.rev(repo.root, target.tracking), repo.head)
+    return repo.git.count_between(repo.git.rev(target.tracking), repo.head)
 
 
 def unpushed_files(repo: Repo, target: Target) -> list[str]:
     """Site-relative paths changed by the commits the remote branch does not have yet."""
-    base = git.rev(repo.root, target.tracking)
-    changed = git.files_changed_between(repo.root, base, repo.head)
+    base = repo.git.rev(target.tracking)
+    changed = repo.git.files_changed_between(base, repo.head)
     return [path[len(repo.prefix):] for path in changed if path.startswith(repo.prefix)]
 
 
@@ -295,7 +306,7 @@ def unpushed_files(repo: Repo, target: Target) -> list[str]:
 
 
 def require_identity(repo: Repo) -> None:
-    problem = git.identity_problem(repo.root, repo.config)
+    problem = repo.git.identity_problem(repo.config)
     if problem is not None:
         raise GitError("git does not know who you are, so it cannot commit; run "
                        "`git config --global user.name \"Your Name\"` and "
@@ -306,11 +317,11 @@ def commit(repo: Repo, changes: Sequence[Change], message: str) -> tuple[Repo, s
     """Commit exactly `changes`; on failure the index is as it was and no commit exists.
     Returns the repository at the new commit, and its short id."""
     new_files = [c.path for c in changes if c.untracked]
-    git.add_untracked(repo.root, new_files)
+    repo.git.add_untracked(new_files)
     try:
-        head, short_id = git.commit_paths(repo.root, [c.path for c in changes], message)
+        head, short_id = repo.git.commit_paths([c.path for c in changes], message)
     except GitError as exc:
-        git.forget_added(repo.root, new_files)
+        repo.git.forget_added(new_files)
         raise GitError(f"the commit failed, nothing was committed: {exc}") from None
     return repo._replace(head=head), short_id
 
@@ -339,41 +350,41 @@ def push(repo: Repo, target: Target, rebase: bool, new_commit: bool) -> Pushed:
         raise GitError(push_failure(repo, target, result, new_commit))
     moved = re.fullmatch(r"\+?([0-9a-f]+)\.{2,3}([0-9a-f]+)", result.reason.strip())
     if moved is None:  # "[new branch]"
-        return Pushed(repo, git.count_between(repo.root, None, repo.head), rebased, True)
-    return Pushed(repo, git.count_between(repo.root, moved[1], moved[2]), rebased, False)
+        return Pushed(repo, repo.git.count_between(None, repo.head), rebased, True)
+    return Pushed(repo, repo.git.count_between(moved[1], moved[2]), rebased, False)
 
 
 def _push(repo: Repo, target: Target) -> git.PushResult:
-    return git.push(repo.root, target.remote, f"refs/heads/{repo.branch}", target.branch,
+    return repo.git.push(target.remote, f"refs/heads/{repo.branch}", target.branch,
                     target.set_upstream, repo.config)
 
 
 def rebase_onto_remote(repo: Repo, target: Target, new_commit: bool) -> Repo:
     """Fetch the remote branch and replay HEAD's own commits on it, touching no user file."""
     kept = _kept(repo, new_commit)
-    fetched = git.fetch_branch(repo.root, target.remote, target.branch, repo.config)
+    fetched = repo.git.fetch_branch(target.remote, target.branch, repo.config)
     if isinstance(fetched, git.PushResult):
         raise GitError(push_failure(repo, target, fetched, new_commit))
-    new = git.rebase_elsewhere(repo.root, repo.head, fetched)
+    new = repo.git.rebase_elsewhere(repo.head, fetched)
     if new is None:
         raise GitError(f"{target.remote}/{target.branch} changed the same lines as your commit, "
                        f"so yours cannot be replayed on top; {kept}. Run `git pull --rebase`, "
                        "resolve the conflict, then `pagemgr publish`")
-    problem = git.move_worktree(repo.root, repo.head, new)
+    problem = repo.git.move_worktree(repo.head, new)
     if problem is not None:
         raise GitError(f"the remote changed files you have uncommitted edits in ({problem}); "
                        f"{kept}. Commit or stash those edits, then `pagemgr publish --rebase`")
     try:
-        git.update_branch(repo.root, repo.branch, new, repo.head,
+        repo.git.update_branch(repo.branch, new, repo.head,
                           f"pagemgr publish: rebase onto {target.remote}/{target.branch}")
     except GitError:
-        git.move_worktree(repo.root, new, repo.head)
+        repo.git.move_worktree(new, repo.head)
         raise
     return repo._replace(head=new)
 
 
 def _kept(repo: Repo, new_commit: bool) -> str:
-    short_id = git.short(repo.root, repo.head)
+    short_id = repo.git.short(repo.head)
     if new_commit:
         return f"your commit {short_id} is kept"
     return f"your unpushed commits (up to {short_id}) are kept"
@@ -418,7 +429,7 @@ def commit_and_push(
         return Published(short_id, subject, tuple(changes), 0, None, None)
     pushed = push(repo, target, rebase, bool(changes))
     if pushed.rebased and short_id is not None:
-        short_id = git.short(pushed.repo.root, pushed.repo.head)
+        short_id = pushed.repo.git.short(pushed.repo.head)
     url = pages_url(site, target) if pushed.commits else None
     return Published(short_id, subject, tuple(changes), pushed.commits, target, url,
                      pushed.rebased, pushed.new_branch)
@@ -441,13 +452,13 @@ def commit_files(
     nothing lost on failure). Files among `paths` that did not change are skipped; when none
     changed, nothing is committed. Raises GitError (exit 4) on any git failure.
     """
-    repo = open_repo(site)
     rels = [site_rel(site, path) for path in paths]
-    plan = plan_changes(site, repo, rels)
-    target = push_target(repo, None, None) if push else None
-    if target is not None:
-        check_template(repo, target, yes)
-    return commit_and_push(site, repo, plan.changes, message, target, rebase)
+    with opened(site) as repo:
+        plan = plan_changes(site, repo, rels)
+        target = push_target(repo, None, None) if push else None
+        if target is not None:
+            check_template(repo, target, yes)
+        return commit_and_push(site, repo, plan.changes, message, target, rebase)
 
 
 def site_rel(site: Site, path: Path) -> str:
