@@ -32,14 +32,20 @@ Action = Callable[[int], None]
 
 
 def quiet(argv: list[str], env: dict[str, str], ok: tuple[int, ...] = (0, 1)) -> None:
-    done = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                          text=True, check=False)
+    done = subprocess.run(
+        argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False
+    )
     if done.returncode not in ok:
         raise SystemExit(f"{' '.join(argv[2:6])}...: exit {done.returncode}: {done.stderr[-300:]}")
 
 
-def median_ms(action: Action, rounds: int, results: dict[str, list[float]], name: str,
-              before: Action | None = None) -> None:
+def median_ms(
+    action: Action,
+    rounds: int,
+    results: dict[str, list[float]],
+    name: str,
+    before: Action | None = None,
+) -> None:
     for number in range(rounds):
         if before is not None:
             before(number)
@@ -50,7 +56,8 @@ def median_ms(action: Action, rounds: int, results: dict[str, list[float]], name
 
 def diff_lines(before: str, after: str) -> int:
     return sum(
-        1 for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="")
+        1
+        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="")
         if line[:1] in "+-" and not line.startswith(("+++", "---"))
     )
 
@@ -65,8 +72,9 @@ def frontmatter_diff(path: Path, key: str, value: str) -> str:
         "post[sys.argv[2]] = sys.argv[3]\n"
         "sys.stdout.write(frontmatter.dumps(post) + '\\n')\n"
     )
-    done = subprocess.run([python, "-c", script, str(path), key, value], capture_output=True,
-                          text=True, check=False)
+    done = subprocess.run(
+        [python, "-c", script, str(path), key, value], capture_output=True, text=True, check=False
+    )
     if done.returncode != 0:
         return f"not measured (python-frontmatter: {done.stderr.strip().splitlines()[-1:]})"
     return str(diff_lines(path.read_text(encoding="utf-8"), done.stdout))
@@ -100,19 +108,37 @@ def main(argv: list[str] | None = None) -> int:
     quiet(check, env)  # warm the cache and the page cache
     for _ in range(args.rounds):
         median_ms(lambda _n: quiet([*PAGEMGR, "--version"], env, (0,)), 1, results, "version")
-        median_ms(lambda _n: quiet(check, env), 1, results, "check, all rules",
-                  before=fresh_cache)
-        median_ms(lambda _n: quiet([*check, "--per-file"], env), 1, results, "check --per-file",
-                  before=fresh_cache)
-        median_ms(lambda _n: quiet([*check, "--hook", str(target)], env), 1, results,
-                  "hook, one changed file, warm cache", before=touch)
-        median_ms(lambda _n: quiet([*check, "--hook", str(target)], env), 1, results,
-                  "hook, one changed file, cold cache", before=fresh_cache)
+        median_ms(lambda _n: quiet(check, env), 1, results, "check, all rules", before=fresh_cache)
+        median_ms(
+            lambda _n: quiet([*check, "--per-file"], env),
+            1,
+            results,
+            "check --per-file",
+            before=fresh_cache,
+        )
+        median_ms(
+            lambda _n: quiet([*check, "--hook", str(target)], env),
+            1,
+            results,
+            "hook, one changed file, warm cache",
+            before=touch,
+        )
+        median_ms(
+            lambda _n: quiet([*check, "--hook", str(target)], env),
+            1,
+            results,
+            "hook, one changed file, cold cache",
+            before=fresh_cache,
+        )
         quiet(check, env)
         median_ms(
-            lambda n: quiet([*PAGEMGR, "set", str(target), "venue", f"New Venue {n % 2}"], env,
-                            (0,)),
-            1, results, "set one value, warm cache", before=touch,
+            lambda n: quiet(
+                [*PAGEMGR, "set", str(target), "venue", f"New Venue {n % 2}"], env, (0,)
+            ),
+            1,
+            results,
+            "set one value, warm cache",
+            before=touch,
         )
     target.write_text(original, encoding="utf-8")
     median = {name: statistics.median(values) for name, values in results.items()}
@@ -126,25 +152,29 @@ def main(argv: list[str] | None = None) -> int:
     for name, yardstick, goal in pairs:
         ratio = median[name] / median[yardstick]
         verdict = "" if goal is None else ("PASS" if ratio <= goal else "MISS") + f" (<= {goal}x)"
-        lines.append(f"| {name} | {median[name]:.0f} | {yardstick} {median[yardstick]:.0f} ms "
-                     f"| {ratio:.2f}x | {verdict} |")
+        lines.append(
+            f"| {name} | {median[name]:.0f} | {yardstick} {median[yardstick]:.0f} ms "
+            f"| {ratio:.2f}x | {verdict} |"
+        )
     shutil.copy(target, WORK_DIR / "ops-before.md")
     quiet([*PAGEMGR, "set", str(target), "venue", "A Brand New Venue"], env, (0,))
     ours = diff_lines(original, target.read_text(encoding="utf-8"))
     target.write_text(original, encoding="utf-8")
     theirs = frontmatter_diff(target, "venue", "A Brand New Venue")
-    report = "\n".join([
-        "# Everyday operations",
-        "",
-        f"Generated by `python -m benchmarks.operations` ({args.docs:,} documents, "
-        f"{args.rounds} interleaved rounds, one core for checks; medians, start-up included).",
-        "",
-        *lines,
-        "",
-        f"Diff lines for one changed venue: `pagemgr set` {ours}, python-frontmatter load/dump "
-        f"{theirs}.",
-        "",
-    ])
+    report = "\n".join(
+        [
+            "# Everyday operations",
+            "",
+            f"Generated by `python -m benchmarks.operations` ({args.docs:,} documents, "
+            f"{args.rounds} interleaved rounds, one core for checks; medians, start-up included).",
+            "",
+            *lines,
+            "",
+            f"Diff lines for one changed venue: `pagemgr set` {ours}, python-frontmatter load/dump "
+            f"{theirs}.",
+            "",
+        ]
+    )
     print(report)
     Path(args.out).write_text(report, encoding="utf-8")
     return 0

@@ -37,9 +37,21 @@ def run_check(source: Path, site: Path, output_format: str) -> tuple[int, bytes,
     env = {**os.environ, "PYTHONPATH": str(source)}
     env.pop("PAGEMGR_CACHE_DIR", None)
     done = subprocess.run(
-        [sys.executable, "-m", "pagemgr", "check", "--site", str(site), "--format",
-         output_format, "--no-cache"],
-        capture_output=True, env=env, check=False, cwd=site,
+        [
+            sys.executable,
+            "-m",
+            "pagemgr",
+            "check",
+            "--site",
+            str(site),
+            "--format",
+            output_format,
+            "--no-cache",
+        ],
+        capture_output=True,
+        env=env,
+        check=False,
+        cwd=site,
     )
     return done.returncode, done.stdout, done.stderr
 
@@ -48,19 +60,25 @@ def compare(revision: str, sites: Sequence[Path], output_format: str) -> int:
     differing = 0
     with tempfile.TemporaryDirectory(prefix="pagemgr-same-") as scratch:
         other = Path(scratch) / "tree"
-        subprocess.run(["git", "worktree", "add", "--detach", "--quiet", str(other), revision],
-                       cwd=REPO_ROOT, check=True)
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", "--quiet", str(other), revision],
+            cwd=REPO_ROOT,
+            check=True,
+        )
         try:
             for site in sites:
                 here = run_check(REPO_ROOT / "src", site, output_format)
                 there = run_check(other / "src", site, output_format)
                 same = here == there
                 differing += not same
-                print(f"{'same' if same else 'DIFFERENT'}: {site} (exit {here[0]}, "
-                      f"{len(here[1])} bytes of output)")
+                print(
+                    f"{'same' if same else 'DIFFERENT'}: {site} (exit {here[0]}, "
+                    f"{len(here[1])} bytes of output)"
+                )
         finally:
-            subprocess.run(["git", "worktree", "remove", "--force", str(other)], cwd=REPO_ROOT,
-                           check=False)
+            subprocess.run(
+                ["git", "worktree", "remove", "--force", str(other)], cwd=REPO_ROOT, check=False
+            )
     print(f"{len(sites) - differing} of {len(sites)} sites give byte-identical output")
     return 1 if differing else 0
 

@@ -37,7 +37,7 @@ A talk.
 def isolate_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, identity: bool = True) -> Path:
     """A private global git config (with user.name/email unless `identity` is False)."""
     config = tmp_path / "gitconfig"
-    lines = ["[init]\n\tdefaultBranch = master\n", "[protocol \"file\"]\n\tallow = always\n"]
+    lines = ["[init]\n\tdefaultBranch = master\n", '[protocol "file"]\n\tallow = always\n']
     if identity:
         lines.append("[user]\n\tname = Jane Doe\n\temail = jane@example.com\n")
     else:
@@ -47,8 +47,11 @@ def isolate_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, identity: bool 
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.setenv("GIT_TERMINAL_PROMPT", "0")
     for name in list(os.environ):
-        if name.startswith("GIT_") and name not in ("GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM",
-                                                    "GIT_TERMINAL_PROMPT"):
+        if name.startswith("GIT_") and name not in (
+            "GIT_CONFIG_GLOBAL",
+            "GIT_CONFIG_NOSYSTEM",
+            "GIT_TERMINAL_PROMPT",
+        ):
             monkeypatch.delenv(name)
     monkeypatch.delenv("PAGEMGR_COMMITTING", raising=False)
     monkeypatch.delenv("EMAIL", raising=False)

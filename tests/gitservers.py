@@ -49,10 +49,21 @@ class GitDaemon:
 
     def start(self) -> GitDaemon:
         self.process = subprocess.Popen(
-            ["git", "daemon", "--listen=127.0.0.1", f"--port={self.port}",
-             f"--base-path={self.base}", "--export-all", "--enable=receive-pack", "--reuseaddr",
-             "--informative-errors", str(self.base)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            [
+                "git",
+                "daemon",
+                "--listen=127.0.0.1",
+                f"--port={self.port}",
+                f"--base-path={self.base}",
+                "--export-all",
+                "--enable=receive-pack",
+                "--reuseaddr",
+                "--informative-errors",
+                str(self.base),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         wait_for_port(self.port)
         return self
@@ -87,18 +98,25 @@ class _GitHttpHandler(BaseHTTPRequestHandler):
         body = self._body()
         path, _, query = self.path.partition("?")
         env = {
-            "PATH": os.environ.get("PATH", ""), "GIT_PROJECT_ROOT": str(self.root),
-            "GIT_HTTP_EXPORT_ALL": "1", "REMOTE_USER": "tester", "REMOTE_ADDR": "127.0.0.1",
-            "REQUEST_METHOD": self.command, "PATH_INFO": path, "QUERY_STRING": query,
+            "PATH": os.environ.get("PATH", ""),
+            "GIT_PROJECT_ROOT": str(self.root),
+            "GIT_HTTP_EXPORT_ALL": "1",
+            "REMOTE_USER": "tester",
+            "REMOTE_ADDR": "127.0.0.1",
+            "REQUEST_METHOD": self.command,
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
             "CONTENT_TYPE": self.headers.get("Content-Type", ""),
-            "CONTENT_LENGTH": str(len(body)), "GATEWAY_INTERFACE": "CGI/1.1",
+            "CONTENT_LENGTH": str(len(body)),
+            "GATEWAY_INTERFACE": "CGI/1.1",
             "SERVER_PROTOCOL": "HTTP/1.1",
         }
         for name in ("Content-Encoding", "Git-Protocol"):
             if self.headers.get(name):
                 env["HTTP_" + name.upper().replace("-", "_")] = self.headers[name]
-        done = subprocess.run(["git", "http-backend"], input=body, env=env,
-                              capture_output=True, check=False)
+        done = subprocess.run(
+            ["git", "http-backend"], input=body, env=env, capture_output=True, check=False
+        )
         head, _, payload = done.stdout.partition(b"\r\n\r\n")
         if not _:
             head, _, payload = done.stdout.partition(b"\n\n")

@@ -34,9 +34,24 @@ def pubs(site: Path) -> set[str]:
 def test_publication_from_flags_follows_site_conventions(tmp_path: Path) -> None:
     site = make_site(tmp_path)
     title = 'Référendum: "quoted" & it\'s #1 -- yes: no'
-    result = run_cli(*PUB, "--site", site, "--title", title, "--venue", "J. of Tests: A & B",
-                     "--date", "2024-03-05", "--category", "conferences",
-                     "--author", "Jane Doe", "--author", "Roe, Richard", "--bold-me")
+    result = run_cli(
+        *PUB,
+        "--site",
+        site,
+        "--title",
+        title,
+        "--venue",
+        "J. of Tests: A & B",
+        "--date",
+        "2024-03-05",
+        "--category",
+        "conferences",
+        "--author",
+        "Jane Doe",
+        "--author",
+        "Roe, Richard",
+        "--bold-me",
+    )
     assert result.exit_code == 0, result.stderr
     path = site / "_publications" / "2024-03-05-referendum-quoted-it-s-1-yes-no.md"
     assert result.stdout.strip() == "_publications/" + path.name
@@ -73,9 +88,12 @@ def test_missing_fields_without_terminal_is_one_error(tmp_path: Path) -> None:
 def test_prompts_offer_today_and_categories(tmp_path: Path) -> None:
     site = make_site(tmp_path)
     runner = CliRunner()
-    result = runner.invoke(main, [*PUB, "--site", str(site), "--prompt", "--title", "Asked"],
-                           input="2023-02-30\n2023-02-28\nJournal X\nbooks\nconferences\n",
-                           catch_exceptions=False)
+    result = runner.invoke(
+        main,
+        [*PUB, "--site", str(site), "--prompt", "--title", "Asked"],
+        input="2023-02-30\n2023-02-28\nJournal X\nbooks\nconferences\n",
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.output
     assert "Publication date. Used for sorting" in result.stderr
     assert f"[{dt.date.today().isoformat()}]" in result.stderr
@@ -113,8 +131,20 @@ def test_bad_input_is_a_clear_error_and_writes_nothing(
 
 def test_dry_run_prints_and_writes_nothing(tmp_path: Path) -> None:
     site = make_site(tmp_path)
-    result = run_cli(*PUB, "--site", site, "--title", "Dry", "--venue", "V", "--date",
-                     "2024-01-02", "--category", "manuscripts", "--dry-run")
+    result = run_cli(
+        *PUB,
+        "--site",
+        site,
+        "--title",
+        "Dry",
+        "--venue",
+        "V",
+        "--date",
+        "2024-01-02",
+        "--category",
+        "manuscripts",
+        "--dry-run",
+    )
     assert result.exit_code == 0
     assert result.stdout.startswith(
         "==> _publications/2024-01-02-dry.md (would be created) <==\n---\n"
@@ -125,8 +155,19 @@ def test_dry_run_prints_and_writes_nothing(tmp_path: Path) -> None:
 
 def test_same_title_is_reported_not_written(tmp_path: Path) -> None:
     site = make_site(tmp_path)
-    result = run_cli(*PUB, "--site", site, "--title", "a  PAPER!", "--venue", "V", "--date",
-                     "2024-01-02", "--category", "manuscripts")
+    result = run_cli(
+        *PUB,
+        "--site",
+        site,
+        "--title",
+        "a  PAPER!",
+        "--venue",
+        "V",
+        "--date",
+        "2024-01-02",
+        "--category",
+        "manuscripts",
+    )
     assert result.exit_code == 0
     assert "already on the site as _publications/2020-01-01-paper.md (same title)" in (
         result.stderr
@@ -137,10 +178,26 @@ def test_same_title_is_reported_not_written(tmp_path: Path) -> None:
 def test_update_refreshes_source_fields_only(tmp_path: Path) -> None:
     site = make_site(tmp_path)
     path = site / "_publications" / "2020-01-01-paper.md"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        "venue: 'Journal 1'\n", "venue: 'Journal 1'  # where\nmine: kept\n"), encoding="utf-8")
-    result = run_cli(*PUB, "--site", site, "--title", "A Paper", "--venue", "Journal 2",
-                     "--date", "2021-05-06", "--category", "manuscripts", "--update")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "venue: 'Journal 1'\n", "venue: 'Journal 1'  # where\nmine: kept\n"
+        ),
+        encoding="utf-8",
+    )
+    result = run_cli(
+        *PUB,
+        "--site",
+        site,
+        "--title",
+        "A Paper",
+        "--venue",
+        "Journal 2",
+        "--date",
+        "2021-05-06",
+        "--category",
+        "manuscripts",
+        "--update",
+    )
     assert result.exit_code == 0, result.stderr
     text = path.read_text(encoding="utf-8")
     assert "venue: 'Journal 2'  # where\nmine: kept\n" in text
@@ -151,8 +208,19 @@ def test_update_refreshes_source_fields_only(tmp_path: Path) -> None:
 def test_name_is_unique_and_never_overwrites(tmp_path: Path) -> None:
     site = make_site(tmp_path)
     (site / "_publications" / "2024-01-02-same.md").write_text("not front matter\n")
-    result = run_cli(*PUB, "--site", site, "--title", "Same", "--venue", "V", "--date",
-                     "2024-01-02", "--category", "manuscripts")
+    result = run_cli(
+        *PUB,
+        "--site",
+        site,
+        "--title",
+        "Same",
+        "--venue",
+        "V",
+        "--date",
+        "2024-01-02",
+        "--category",
+        "manuscripts",
+    )
     assert result.exit_code == 0, result.stderr
     assert (site / "_publications" / "2024-01-02-same.md").read_text() == "not front matter\n"
     assert front(site / "_publications" / "2024-01-02-same-2.md")["permalink"] == (
@@ -162,16 +230,40 @@ def test_name_is_unique_and_never_overwrites(tmp_path: Path) -> None:
 
 def test_slug_flag_cannot_escape_the_folder(tmp_path: Path) -> None:
     site = make_site(tmp_path)
-    result = run_cli(*PUB, "--site", site, "--title", "T", "--venue", "V", "--date",
-                     "2024-01-02", "--category", "manuscripts", "--slug", "../../etc/Passwd")
+    result = run_cli(
+        *PUB,
+        "--site",
+        site,
+        "--title",
+        "T",
+        "--venue",
+        "V",
+        "--date",
+        "2024-01-02",
+        "--category",
+        "manuscripts",
+        "--slug",
+        "../../etc/Passwd",
+    )
     assert result.exit_code == 0, result.stderr
     assert (site / "_publications" / "2024-01-02-etc-passwd.md").is_file()
 
 
 def test_cjk_title_is_transliterated(tmp_path: Path) -> None:
     site = make_site(tmp_path)
-    result = run_cli(*PUB, "--site", site, "--title", "中文标题的研究", "--venue", "期刊",
-                     "--date", "2024-01-02", "--category", "manuscripts")
+    result = run_cli(
+        *PUB,
+        "--site",
+        site,
+        "--title",
+        "中文标题的研究",
+        "--venue",
+        "期刊",
+        "--date",
+        "2024-01-02",
+        "--category",
+        "manuscripts",
+    )
     assert result.exit_code == 0, result.stderr
     path = site / "_publications" / "2024-01-02-zhong-wen-biao-ti-de-yan-jiu.md"
     assert front(path)["title"] == "中文标题的研究"
@@ -185,16 +277,27 @@ def test_conventions_learned_from_the_site(tmp_path: Path) -> None:
         (folder / f"{stem}.md").write_bytes(
             f"---\r\ntitle: 'T {stem}'\r\ncollection: publications\r\n"
             f"permalink: /publications/{stem}.html\r\ncategory: manuscripts\r\n"
-            f"date: 2024-08-01\r\nvenue: \"V\"\r\n---\r\nBody\r\n".encode()
+            f'date: 2024-08-01\r\nvenue: "V"\r\n---\r\nBody\r\n'.encode()
         )
-    result = run_cli(*PUB, "--site", site, "--title", "New One", "--venue", "W", "--date",
-                     "2024-01-02", "--category", "manuscripts")
+    result = run_cli(
+        *PUB,
+        "--site",
+        site,
+        "--title",
+        "New One",
+        "--venue",
+        "W",
+        "--date",
+        "2024-01-02",
+        "--category",
+        "manuscripts",
+    )
     assert result.exit_code == 0, result.stderr
     raw = (folder / "new-one.md").read_bytes()
     assert raw.startswith(
         b"---\r\ntitle: 'New One'\r\ncollection: publications\r\n"
         b"permalink: /publications/new-one.html\r\ncategory: manuscripts\r\n"
-        b"date: 2024-01-02\r\nvenue: \"W\"\r\n---\r\n"
+        b'date: 2024-01-02\r\nvenue: "W"\r\n---\r\n'
     )
     check_passes(site, folder / "new-one.md")
 
@@ -202,24 +305,62 @@ def test_conventions_learned_from_the_site(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("kind", "args", "rel", "expected"),
     [
-        ("talk", ("--title", "My Talk", "--date", "2024-05-01", "--type", "Talk", "--venue",
-                  "UCL", "--location", "London, UK"),
-         "_talks/2024-05-01-my-talk.md",
-         ['title: "My Talk"', "collection: talks", 'type: "Talk"',
-          "permalink: /talks/2024-05-01-my-talk", 'venue: "UCL"', "date: 2024-05-01",
-          'location: "London, UK"']),
-        ("teaching", ("--title", "Course 1", "--date", "2024-09-01", "--type", "Workshop"),
-         "_teaching/course-1.md",
-         ['title: "Course 1"', "collection: teaching", 'type: "Workshop"',
-          "permalink: /teaching/course-1", "date: 2024-09-01"]),
-        ("portfolio", ("--title", "Project: X", "--excerpt", "Short <br/>"),
-         "_portfolio/project-x.md",
-         ['title: "Project: X"', 'excerpt: "Short <br/>"', "collection: portfolio"]),
-        ("post", ("--title", "Hello, world", "--date", "2024-02-03", "--tags", "a b",
-                  "--tags", "c"),
-         "_posts/2024-02-03-hello-world.md",
-         ["title: 'Hello, world'", "date: 2024-02-03",
-          "permalink: /posts/2024/02/hello-world/", "tags:", "  - a b", "  - c"]),
+        (
+            "talk",
+            (
+                "--title",
+                "My Talk",
+                "--date",
+                "2024-05-01",
+                "--type",
+                "Talk",
+                "--venue",
+                "UCL",
+                "--location",
+                "London, UK",
+            ),
+            "_talks/2024-05-01-my-talk.md",
+            [
+                'title: "My Talk"',
+                "collection: talks",
+                'type: "Talk"',
+                "permalink: /talks/2024-05-01-my-talk",
+                'venue: "UCL"',
+                "date: 2024-05-01",
+                'location: "London, UK"',
+            ],
+        ),
+        (
+            "teaching",
+            ("--title", "Course 1", "--date", "2024-09-01", "--type", "Workshop"),
+            "_teaching/course-1.md",
+            [
+                'title: "Course 1"',
+                "collection: teaching",
+                'type: "Workshop"',
+                "permalink: /teaching/course-1",
+                "date: 2024-09-01",
+            ],
+        ),
+        (
+            "portfolio",
+            ("--title", "Project: X", "--excerpt", "Short <br/>"),
+            "_portfolio/project-x.md",
+            ['title: "Project: X"', 'excerpt: "Short <br/>"', "collection: portfolio"],
+        ),
+        (
+            "post",
+            ("--title", "Hello, world", "--date", "2024-02-03", "--tags", "a b", "--tags", "c"),
+            "_posts/2024-02-03-hello-world.md",
+            [
+                "title: 'Hello, world'",
+                "date: 2024-02-03",
+                "permalink: /posts/2024/02/hello-world/",
+                "tags:",
+                "  - a b",
+                "  - c",
+            ],
+        ),
     ],
 )
 def test_other_kinds_follow_upstream_conventions(
@@ -227,10 +368,15 @@ def test_other_kinds_follow_upstream_conventions(
 ) -> None:
     site = make_site(tmp_path)
     config = site / "_config.yml"  # declared as in academicpages, so Jekyll reads them
-    config.write_text(config.read_text().replace(
-        "collections:\n", "collections:\n  teaching:\n    output: true\n"
-        "    permalink: /:collection/:path/\n  portfolio:\n    output: true\n"
-        "    permalink: /:collection/:path/\n", 1))
+    config.write_text(
+        config.read_text().replace(
+            "collections:\n",
+            "collections:\n  teaching:\n    output: true\n"
+            "    permalink: /:collection/:path/\n  portfolio:\n    output: true\n"
+            "    permalink: /:collection/:path/\n",
+            1,
+        )
+    )
     result = run_cli("add", kind, "--site", site, *args)
     assert result.exit_code == 0, result.stderr
     lines = (site / rel).read_text(encoding="utf-8").splitlines()
@@ -252,32 +398,45 @@ def test_talk_with_same_title_on_another_date_is_added(tmp_path: Path) -> None:
         result = run_cli("add", "talk", "--site", site, "--title", "Same Talk", "--date", date)
         assert result.exit_code == 0
     assert sorted(p.name for p in (site / "_talks").iterdir()) == [
-        "2024-05-01-same-talk.md", "2024-06-01-same-talk.md"]
+        "2024-05-01-same-talk.md",
+        "2024-06-01-same-talk.md",
+    ]
 
 
 def test_commit_commits_only_the_new_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import subprocess
 
     site = make_site(tmp_path)
-    for key, value in {"GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org",
-                       "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.org"}.items():
+    for key, value in {
+        "GIT_AUTHOR_NAME": "T",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "T",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+    }.items():
         monkeypatch.setenv(key, value)
     subprocess.run(["git", "init", "-q"], cwd=site, check=True)
     subprocess.run(["git", "add", "-A"], cwd=site, check=True)
     subprocess.run(["git", "commit", "-qm", "init"], cwd=site, check=True)
     (site / "other.txt").write_text("not mine\n")
-    result = run_cli("add", "talk", "--site", site, "--title", "Commit Me", "--date",
-                     "2024-01-01", "--commit")
+    result = run_cli(
+        "add", "talk", "--site", site, "--title", "Commit Me", "--date", "2024-01-01", "--commit"
+    )
     assert result.exit_code == 0, result.stderr
-    shown = subprocess.run(["git", "show", "--name-only", "--format=%s", "HEAD"], cwd=site,
-                           check=True, capture_output=True, text=True).stdout.split()
+    shown = subprocess.run(
+        ["git", "show", "--name-only", "--format=%s", "HEAD"],
+        cwd=site,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
     assert shown == ["Add", "talk:", "Commit", "Me", "_talks/2024-01-01-commit-me.md"]
 
 
 def test_a_collection_the_config_does_not_declare_is_refused(tmp_path: Path) -> None:
     site = make_site(tmp_path)  # declares publications and talks only
-    result = run_cli("add", "teaching", "--site", site, "--title", "Course 1", "--date",
-                     "2024-09-01")
+    result = run_cli(
+        "add", "teaching", "--site", site, "--title", "Course 1", "--date", "2024-09-01"
+    )
     assert result.exit_code == 2
     assert "declares no `teaching` collection" in result.stderr
     assert not (site / "_teaching").exists()

@@ -21,8 +21,11 @@ def test_accents_macros_and_braces(tmp_path: Path) -> None:
     site = make_site(tmp_path)
     result = run_cli("add", "publication", "--site", site, "--bibtex", DATA / "accents.bib")
     assert result.exit_code == 0, result.stderr
-    path = site / "_publications" / (
-        "2021-03-01-bruckner-s-etude-of-the-laplace-operator-dna-and-quotes.md")
+    path = (
+        site
+        / "_publications"
+        / ("2021-03-01-bruckner-s-etude-of-the-laplace-operator-dna-and-quotes.md")
+    )
     data = front(path)
     assert data["title"] == (
         "Brückner's Étude of the Laplace Operator \u2013 DNA and \u201cQuotes\u201d"
@@ -62,16 +65,28 @@ def test_bad_entries_are_reported_by_key_and_the_others_imported(tmp_path: Path)
     journal = front(folder / "2019-10-01-a-journal-article.md")
     assert journal["category"] == "manuscripts"
     assert sorted(p.name for p in folder.iterdir()) == [
-        "2019-10-01-a-journal-article.md", "2020-01-01-paper.md",
-        "2020-07-15-a-conference-paper-on-graphs.md"]
+        "2019-10-01-a-journal-article.md",
+        "2020-01-01-paper.md",
+        "2020-07-15-a-conference-paper-on-graphs.md",
+    ]
 
 
 def test_arxiv_entry_with_a_category_flag(tmp_path: Path) -> None:
     site = make_site(tmp_path)
-    result = run_cli("add", "publication", "--site", site, "--bibtex", DATA / "mixed.bib",
-                     "--category", "manuscripts", "--dry-run")
+    result = run_cli(
+        "add",
+        "publication",
+        "--site",
+        site,
+        "--bibtex",
+        DATA / "mixed.bib",
+        "--category",
+        "manuscripts",
+        "--dry-run",
+    )
     assert "==> _publications/2024-01-01-a-preprint-on-arxiv.md (would be created) <==" in (
-        result.stdout)
+        result.stdout
+    )
     assert "venue: 'arXiv preprint arXiv:2401.01234'" in result.stdout
     assert "paperurl: 'https://arxiv.org/abs/2401.01234'" in result.stdout
     assert "category: manuscripts" in result.stdout
@@ -90,16 +105,20 @@ def test_update_from_bibtex_keeps_other_keys_and_body(tmp_path: Path) -> None:
     site = make_site(tmp_path)
     old = site / "_publications" / "old.md"
     old.write_text(
-        "---\ntitle: \"Bruckner's Etude of the Laplace Operator - DNA and Quotes\"\n"
+        '---\ntitle: "Bruckner\'s Etude of the Laplace Operator - DNA and Quotes"\n'
         "collection: publications\ncategory: manuscripts\n# my note\nvenue: 'Preprint'\n"
-        "date: 2020-01-01\nslidesurl: /files/s.pdf\n---\nMy own body.\n", encoding="utf-8")
-    result = run_cli("add", "publication", "--site", site, "--bibtex", DATA / "accents.bib",
-                     "--update")
+        "date: 2020-01-01\nslidesurl: /files/s.pdf\n---\nMy own body.\n",
+        encoding="utf-8",
+    )
+    result = run_cli(
+        "add", "publication", "--site", site, "--bibtex", DATA / "accents.bib", "--update"
+    )
     assert result.exit_code == 0, result.stderr
     text = old.read_text(encoding="utf-8")
     assert "# my note\nvenue: 'Journal of Tests & Things'\ndate: 2021-03-01\n" in text
     assert "slidesurl: /files/s.pdf\n" in text and text.endswith("---\nMy own body.\n")
     assert "paperurl: 'https://doi.org/10.1234/accents.2021'" in text or (
-        "paperurl: https://doi.org/10.1234/accents.2021" in text)
-    assert text.startswith('---\ntitle: "Bruckner\'s Etude')
+        "paperurl: https://doi.org/10.1234/accents.2021" in text
+    )
+    assert text.startswith("---\ntitle: \"Bruckner's Etude")
     assert len(list((site / "_publications").iterdir())) == 2

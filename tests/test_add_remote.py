@@ -23,10 +23,14 @@ CROSSREF_WORK = {
         "type": "journal-article",
         "title": ["Deep <i>Learning</i> for Référendums"],
         "container-title": ["Journal of Good Results"],
-        "author": [{"given": "Jane", "family": "Doe"}, {"given": "Ann", "family": "Smith"},
-                   {"name": "The Consortium"}],
+        "author": [
+            {"given": "Jane", "family": "Doe"},
+            {"given": "Ann", "family": "Smith"},
+            {"name": "The Consortium"},
+        ],
         "published-print": {"date-parts": [[2022, 6, 15]]},
-        "volume": "7", "issue": "2",
+        "volume": "7",
+        "issue": "2",
         "abstract": "<jats:p>We show {{ things }}.</jats:p>",
     },
 }
@@ -64,7 +68,7 @@ class Handler(BaseHTTPRequestHandler):
         url = urlparse(self.path)
         Handler.hits[self.path] = Handler.hits.get(self.path, 0) + 1
         if url.path.startswith("/works/"):
-            self.crossref(unquote(url.path[len("/works/"):]))
+            self.crossref(unquote(url.path[len("/works/") :]))
         elif url.path == "/query":
             self.arxiv(parse_qs(url.query)["id_list"][0])
         else:
@@ -123,8 +127,9 @@ def server() -> Iterator[str]:
 
 
 def add(site: Path, base: str, *args: str) -> tuple[int, str, str]:
-    result = run_cli("add", "publication", "--site", site, "--crossref-url", base,
-                     "--arxiv-url", base, *args)
+    result = run_cli(
+        "add", "publication", "--site", site, "--crossref-url", base, "--arxiv-url", base, *args
+    )
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -141,8 +146,10 @@ def test_doi_from_crossref(tmp_path: Path, server: str) -> None:
     assert 'title: "Deep Learning for Référendums"' in text
     assert "venue: 'Journal of Good Results'" in text
     assert "paperurl: 'https://doi.org/10.1234/good'" in text
-    assert ("citation: 'Doe, Jane; Smith, Ann; The Consortium (2022). &quot;Deep Learning "
-            "for Référendums.&quot; <i>Journal of Good Results</i>. 7(2).'") in text
+    assert (
+        "citation: 'Doe, Jane; Smith, Ann; The Consortium (2022). &quot;Deep Learning "
+        "for Référendums.&quot; <i>Journal of Good Results</i>. 7(2).'"
+    ) in text
     assert "{% raw %}\nWe show {{ things }}.\n{% endraw %}" in text
     assert run_cli("check", "--site", site, path).exit_code == 0
     code, _, err = add(site, server, "--doi", "10.1234/good")
@@ -151,12 +158,14 @@ def test_doi_from_crossref(tmp_path: Path, server: str) -> None:
 
 def test_flags_override_source_and_answers_are_cached(tmp_path: Path, server: str) -> None:
     site = make_site(tmp_path)
-    code, _, err = add(site, server, "--doi", "10.1234/good", "--venue", "Mine", "--dry-run",
-                       "--no-bold-me")
+    code, _, err = add(
+        site, server, "--doi", "10.1234/good", "--venue", "Mine", "--dry-run", "--no-bold-me"
+    )
     assert code == 0, err
     assert Handler.hits == {"/works/10.1234%2Fgood": 1}
-    code, out, err = add(site, server, "--doi", "10.1234/good", "--venue", "Mine", "--dry-run",
-                         "--no-bold-me")
+    code, out, err = add(
+        site, server, "--doi", "10.1234/good", "--venue", "Mine", "--dry-run", "--no-bold-me"
+    )
     assert Handler.hits == {"/works/10.1234%2Fgood": 1}, "the second run reads the cache"
     assert "venue: 'Mine'" in out and "<i>Mine</i>" in out and "<b>" not in out
     assert names(site) == ["2020-01-01-paper.md"]
@@ -164,8 +173,7 @@ def test_flags_override_source_and_answers_are_cached(tmp_path: Path, server: st
 
 def test_arxiv(tmp_path: Path, server: str) -> None:
     site = make_site(tmp_path)
-    code, _, err = add(site, server, "--arxiv", "arXiv:2401.01234v2", "--category",
-                         "manuscripts")
+    code, _, err = add(site, server, "--arxiv", "arXiv:2401.01234v2", "--category", "manuscripts")
     assert code == 0, err
     text = (site / "_publications" / "2024-01-03-a-preprint-about-things.md").read_text()
     assert "venue: 'arXiv preprint arXiv:2401.01234'" in text
@@ -189,12 +197,16 @@ def test_429_with_retry_after_is_retried(tmp_path: Path, server: str) -> None:
     [
         (("--doi", "10.1234/missing"), "does not know DOI 10.1234/missing (404)"),
         (("--doi", "10.1234/unavailable"), "asks to wait 3600s"),
-        (("--doi", "10.1234/broken"),
-         "sent an answer about DOI 10.1234/broken that is not valid JSON"),
+        (
+            ("--doi", "10.1234/broken"),
+            "sent an answer about DOI 10.1234/broken that is not valid JSON",
+        ),
         (("--doi", "10.1234/slow", "--timeout", "0.3"), "after 3 tries (no answer within 0.3s)"),
         (("--arxiv", "2401.00001", "--category", "manuscripts"), "that is not valid XML"),
-        (("--arxiv", "2401.99999", "--category", "manuscripts"),
-         "arXiv does not know arXiv 2401.99999"),
+        (
+            ("--arxiv", "2401.99999", "--category", "manuscripts"),
+            "arXiv does not know arXiv 2401.99999",
+        ),
     ],
 )
 def test_service_failures_are_one_clear_line(
@@ -219,12 +231,23 @@ def test_offline_is_a_clear_error(tmp_path: Path) -> None:
     assert "are you offline?" in err
 
 
-def test_env_variables_name_the_services(tmp_path: Path, server: str,
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_env_variables_name_the_services(
+    tmp_path: Path, server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     site = make_site(tmp_path)
     monkeypatch.setenv("PAGEMGR_CROSSREF_URL", server)
     monkeypatch.setenv("PAGEMGR_ARXIV_URL", server)
-    result = run_cli("add", "publication", "--site", site, "--doi", "10.1234/good",
-                     "--arxiv", "2401.01234", "--category", "manuscripts")
+    result = run_cli(
+        "add",
+        "publication",
+        "--site",
+        site,
+        "--doi",
+        "10.1234/good",
+        "--arxiv",
+        "2401.01234",
+        "--category",
+        "manuscripts",
+    )
     assert result.exit_code == 0, result.stderr
     assert len(names(site)) == 3

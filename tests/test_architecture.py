@@ -154,8 +154,11 @@ def test_every_module_is_on_a_layer_and_every_package_says_what_it_owns() -> Non
         layer_of(module)
         if path.name == "__init__.py" and module != "pagemgr":
             docstring = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
-            assert "Owns" in docstring or "One module per" in docstring or "command line" in (
-                docstring), f"{path} does not say what it owns"
+            assert (
+                "Owns" in docstring
+                or "One module per" in docstring
+                or "command line" in (docstring)
+            ), f"{path} does not say what it owns"
 
 
 def test_libraries_stay_with_their_owners() -> None:
@@ -175,7 +178,9 @@ def test_the_engine_is_reached_only_through_its_interface() -> None:
             continue
         for target in targets:
             if within(target, ("pagemgr.check.engine",)) and target not in (
-                    "pagemgr.check.engine", "pagemgr.check.engine.reading"):
+                "pagemgr.check.engine",
+                "pagemgr.check.engine.reading",
+            ):
                 offences.append(f"{module} -> {target}")
     assert offences == []
 
@@ -207,20 +212,30 @@ def test_check_and_the_hook_never_import_gitpython(tmp_path: Path) -> None:
         "print(sorted(m for m in sys.modules if m == 'git' or m.startswith(('git.', "
         "'pagemgr.publish'))))"
     )
-    done = subprocess.run([sys.executable, "-c", code, str(site)], capture_output=True,
-                          text=True, check=True, env={"PAGEMGR_CACHE_DIR": str(tmp_path / "c"),
-                                                      "PATH": "/usr/bin:/bin"})
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(site)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PAGEMGR_CACHE_DIR": str(tmp_path / "c"), "PATH": "/usr/bin:/bin"},
+    )
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
-@pytest.mark.parametrize("command", [
-    ["ruff", "check", "src", "tests", "benchmarks"],
-    ["mypy"],  # strict, over src/pagemgr (pyproject.toml)
-], ids=["ruff", "mypy"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["ruff", "check", "src", "tests", "benchmarks"],
+        ["ruff", "format", "--check", "src", "tests", "benchmarks"],
+        ["mypy"],  # strict, over src/pagemgr (pyproject.toml)
+    ],
+    ids=["ruff", "ruff-format", "mypy"],
+)
 def test_the_code_is_clean(command: list[str]) -> None:
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-m", *command], cwd=ROOT, capture_output=True,
-                          text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", *command], cwd=ROOT, capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]

@@ -72,8 +72,9 @@ def test_a_deleted_or_added_file_changes_the_site_wide_result(site: Path) -> Non
 def test_config_change_invalidates_everything(site: Path) -> None:
     assert findings(site) == []
     config = site / "_config.yml"
-    config.write_text(config.read_text().replace("  manuscripts:\n    title: 'Journal Articles'\n",
-                                                 ""))
+    config.write_text(
+        config.read_text().replace("  manuscripts:\n    title: 'Journal Articles'\n", "")
+    )
     assert ("_publications/2020-01-01-paper.md", "unlisted-category", 4) in findings(site)
 
 
@@ -94,8 +95,7 @@ def test_an_unchanged_config_is_not_parsed_again(
     assert findings(site) == []
     parsed: list[str] = []
     real = yamlio.load_with_libyaml
-    monkeypatch.setattr(yamlio, "load_with_libyaml",
-                        lambda text: parsed.append(text) or real(text))
+    monkeypatch.setattr(yamlio, "load_with_libyaml", lambda text: parsed.append(text) or real(text))
     assert findings(site) == []
     assert not any("collections:" in text for text in parsed)  # _config.yml came from the cache
     config = site / "_config.yml"
@@ -118,8 +118,9 @@ def test_concurrent_hook_processes_share_the_cache_safely(site: Path, tmp_path: 
     env = {**os.environ, "PAGEMGR_CACHE_DIR": str(tmp_path / "cache")}
     command = [sys.executable, "-m", "pagemgr", "check", "--site", str(site)]
     processes = [
-        subprocess.Popen([*command, *files], env=env, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [*command, *files], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
         for _ in range(6)
     ]
     outputs = [process.communicate(timeout=60) for process in processes]
@@ -132,13 +133,16 @@ def test_hook_batches_report_each_cross_file_finding_once(site: Path) -> None:
     """pre-commit splits the files across processes; each finding belongs to one batch."""
     (site / "_publications" / "2021-copy.md").write_text(COLLIDING)
     (site / "_publications" / "2021-other.md").write_text(
-        COLLIDING.replace("title: \"Copy\"", "title: \"Other\"")
+        COLLIDING.replace('title: "Copy"', 'title: "Other"')
     )
     names = ["2020-01-01-paper.md", "2021-copy.md", "2021-other.md"]
     whole = findings(site, *(site / "_publications" / n for n in names))
     batches = [[names[0]], [names[1], names[2]]]
-    split = [f for batch in batches for f in findings(
-        site, "--hook", *(site / "_publications" / n for n in batch))]
+    split = [
+        f
+        for batch in batches
+        for f in findings(site, "--hook", *(site / "_publications" / n for n in batch))
+    ]
     assert sorted(split) == sorted(whole)
     assert len(split) == len(set(split))
     assert sum(1 for f in split if f[1] == "output-collision") == 3
@@ -219,14 +223,17 @@ def test_the_cache_never_answers_differently_from_a_full_read(site: Path) -> Non
         action = chooser.choice(["add", "add", "edit", "remove", "folder", "age"])
         number = chooser.randrange(1000)
         link = f"/publication/p{chooser.randrange(6)}"  # collisions come and go
-        text = (f'---\ntitle: "P{number}"\ncategory: manuscripts\ndate: 2021-01-01\n'
-                f"venue: J\npermalink: {link}\n---\n")
+        text = (
+            f'---\ntitle: "P{number}"\ncategory: manuscripts\ndate: 2021-01-01\n'
+            f"venue: J\npermalink: {link}\n---\n"
+        )
         if action == "add" or (action in ("edit", "remove") and not made):
             made.append(site / "_publications" / f"2021-01-01-p{number}.md")
             made[-1].write_text(text)
         elif action == "edit":
-            chooser.choice(made).write_text(text.replace("venue: J\n", chooser.choice(
-                ["venue: J\n", "", "venu: J\n"])))
+            chooser.choice(made).write_text(
+                text.replace("venue: J\n", chooser.choice(["venue: J\n", "", "venu: J\n"]))
+            )
         elif action == "remove":
             made.pop(chooser.randrange(len(made))).unlink()
         elif action == "folder":

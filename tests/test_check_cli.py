@@ -201,8 +201,10 @@ def test_workers_mixing_cached_and_changed_files_keep_the_site_order(
     for number in range(900):
         link = "/publication/same" if number % 97 == 0 else f"/publication/p{number}"
         paper = site / "_publications" / f"2021-01-01-p{number:03}.md"
-        paper.write_text(f'---\ntitle: "P{number}"\ncategory: manuscripts\ndate: 2021-01-01\n'
-                         f"venue: J\npermalink: {link}\n---\n")
+        paper.write_text(
+            f'---\ntitle: "P{number}"\ncategory: manuscripts\ndate: 2021-01-01\n'
+            f"venue: J\npermalink: {link}\n---\n"
+        )
         papers.append(paper)
     expected = run_cli("check", "--site", site, "--format", "json", "--no-cache", "--jobs", "1")
     run_cli("check", "--site", site, "--format", "json", "--jobs", "2")  # fills the cache

@@ -71,17 +71,23 @@ def test_append_follows_sibling_indentation(site: Path) -> None:
     before, after = edit(site, "_data/misc.yml", "append", "list", "c")
     assert after == before.replace("- b\n", "- b\n- c\n")
     before, after = edit(
-        site, "_data/navigation.yml", "append", "main", "--type", "json",
+        site,
+        "_data/navigation.yml",
+        "append",
+        "main",
+        "--type",
+        "json",
         '{"title": "Paper", "url": "/publication/2020-01-01-paper"}',
     )
-    assert after == before + '  - title: Paper\n    url: /publication/2020-01-01-paper\n'
+    assert after == before + "  - title: Paper\n    url: /publication/2020-01-01-paper\n"
 
 
 def test_an_edit_that_breaks_the_site_elsewhere_is_refused(site: Path) -> None:
     navigation = site / "_data" / "navigation.yml"
     before = navigation.read_bytes()
-    refused = run_cli("append", "_data/navigation.yml", "main", "--type", "json",
-                      '{"title": "CV", "url": "/cv/"}')
+    refused = run_cli(
+        "append", "_data/navigation.yml", "main", "--type", "json", '{"title": "CV", "url": "/cv/"}'
+    )
     assert refused.exit_code == 1
     assert "[broken-nav-link]" in refused.stderr and "nothing was written" in refused.stderr
     assert navigation.read_bytes() == before
@@ -108,10 +114,19 @@ def test_unset_keeps_comment_of_next_key(site: Path) -> None:
 @pytest.mark.parametrize(
     ("value", "rendered"),
     [
-        ("yes", "'yes'"), ("off", "'off'"), ("2019", "'2019'"), ("2020-01-02", "'2020-01-02'"),
-        ("a: b", "'a: b'"), ("a #b", "'a #b'"), ("*star", "'*star'"), ("@at", "'@at'"),
-        ("`tick`", "'`tick`'"), (" padded ", "' padded '"), ("null", "'null'"),
-        ("it's", "'it''s'"), ("plain words", "'plain words'"),
+        ("yes", "'yes'"),
+        ("off", "'off'"),
+        ("2019", "'2019'"),
+        ("2020-01-02", "'2020-01-02'"),
+        ("a: b", "'a: b'"),
+        ("a #b", "'a #b'"),
+        ("*star", "'*star'"),
+        ("@at", "'@at'"),
+        ("`tick`", "'`tick`'"),
+        (" padded ", "' padded '"),
+        ("null", "'null'"),
+        ("it's", "'it''s'"),
+        ("plain words", "'plain words'"),
     ],
 )
 def test_strings_are_quoted_when_yaml_11_needs_it(site: Path, value: str, rendered: str) -> None:
@@ -146,10 +161,10 @@ def test_noop_set_leaves_file_identical(site: Path) -> None:
 
 def test_crlf_and_bom_are_kept(site: Path) -> None:
     path = site / "_data" / "crlf.yml"
-    path.write_bytes("\ufeffa: 1\r\nb: \"two\"\r\n".encode())
+    path.write_bytes('\ufeffa: 1\r\nb: "two"\r\n'.encode())
     assert run_cli("set", path, "b", "three").exit_code == 0
     assert run_cli("set", path, "c.d", "e").exit_code == 0
-    assert path.read_bytes() == "\ufeffa: 1\r\nb: \"three\"\r\nc:\r\n  d: e\r\n".encode()
+    assert path.read_bytes() == '\ufeffa: 1\r\nb: "three"\r\nc:\r\n  d: e\r\n'.encode()
 
 
 def test_body_is_untouched(site: Path) -> None:
@@ -206,11 +221,17 @@ def test_dry_run_prints_diff_and_writes_nothing(site: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (("get", "_data/navigation.yml", "mian"), 1,
-         "no key 'mian' in the top level; did you mean 'main'"),
+        (
+            ("get", "_data/navigation.yml", "mian"),
+            1,
+            "no key 'mian' in the top level; did you mean 'main'",
+        ),
         (("set", "_data/navigation.yml", "main.url", "x"), 1, "main is a list, not a mapping"),
-        (("get", "_data/navigation.yml", "main[5]"), 1,
-         "index 5 is out of range (main has 1 item)"),
+        (
+            ("get", "_data/navigation.yml", "main[5]"),
+            1,
+            "index 5 is out of range (main has 1 item)",
+        ),
         (("unset", PAPER, "venu"), 1, "did you mean 'venue'"),
         (("set", PAPER, "a..b", "x"), 2, "PATH"),
         (("set", PAPER, "n", "x", "--type", "int"), 2, "not a valid int"),

@@ -26,7 +26,9 @@ def test_racing_writers_never_lose_an_edit(tmp_path: Path) -> None:
         processes = [
             subprocess.Popen(
                 [sys.executable, "-m", "pagemgr", "set", str(paper), key, value, "--force"],
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
             )
             for key, value in edits
         ]

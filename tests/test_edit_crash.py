@@ -42,8 +42,12 @@ def test_sigkill_leaves_old_or_new_content(tmp_path: Path) -> None:
     deadline = time.monotonic() + 15
     kills = 0
     while kills < 100 and time.monotonic() < deadline:
-        child = subprocess.Popen([sys.executable, "-c", CHILD, str(path)], cwd=site,
-                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        child = subprocess.Popen(
+            [sys.executable, "-c", CHILD, str(path)],
+            cwd=site,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
         assert child.stdout is not None
         assert child.stdout.readline() == b"ready\n"
         for _ in range(5):

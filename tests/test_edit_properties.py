@@ -45,8 +45,9 @@ def front_matters(draw: st.DrawFn) -> tuple[str, list[str], str]:
     return newline.join(lines) + newline + body, keys, newline
 
 
-SETTINGS = settings(max_examples=60, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @SETTINGS

@@ -38,13 +38,19 @@ def example_instance(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-5, 5), st.floats(allow_nan=False),
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 5),
+    st.floats(allow_nan=False),
     st.sampled_from(["", " ", "x", "2021-02-30", "2021-05-01", "/p", "p", "Present", "yes"]),
 )
 values = st.recursive(
     scalars,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
-        st.sampled_from(["title", "url", "name", "children", "x"]), inner, max_size=3
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(["title", "url", "name", "children", "x"]), inner, max_size=3
+        )
     ),
     max_leaves=6,
 )
@@ -87,8 +93,19 @@ def test_agrees_on_every_real_file() -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ["2021-05-01", "14/10/2022", "2009-13-45", "", "https://x.org/a b", "/files/p.pdf",
-     "not a uri \\\\", "a@b", 3, None, "2021-02-30"],
+    [
+        "2021-05-01",
+        "14/10/2022",
+        "2009-13-45",
+        "",
+        "https://x.org/a b",
+        "/files/p.pdf",
+        "not a uri \\\\",
+        "a@b",
+        3,
+        None,
+        "2021-02-30",
+    ],
 )
 @pytest.mark.parametrize(
     "name", ["jekyll-date", "uri-reference", "iso8601", "email", "date", "uri", "uuid"]

@@ -22,24 +22,48 @@ def write(site: Path, rel: str, text: str) -> Path:
     return path
 
 
-PAPER = "---\ntitle: \"A\"\ncollection: publications\ncategory: manuscripts\ndate: 2020-01-01\n"
+PAPER = '---\ntitle: "A"\ncollection: publications\ncategory: manuscripts\ndate: 2020-01-01\n'
 
 
 @pytest.mark.parametrize(
     ("rel", "before", "after", "rule"),
     [
-        ("_publications/p.md", PAPER + "venue: Proc. of X: the conference # 3\n---\nB\n",
-         PAPER + "venue: \"Proc. of X: the conference # 3\"\n---\nB\n", "quote-broken-value"),
-        ("_publications/p.md", PAPER + "venue: yes\n---\nB\n",
-         PAPER + "venue: 'yes'\n---\nB\n", "quote-typed-value"),
-        ("_publications/p.md", PAPER.replace("collection: publications", "collection: talks")
-         + "---\n", PAPER + "---\n", "collection-folder"),
-        ("_publications/p.md", PAPER.replace("date: 2020-01-01", "date: \"March 5, 2020\"")
-         + "---\n", PAPER.replace("date: 2020-01-01", "date: 2020-03-05") + "---\n", "iso-date"),
-        ("_publications/p.md", PAPER + "citation: 'O&amp;apos;Neil &amp;amp; B'\n---\n",
-         PAPER + "citation: 'O&apos;Neil &amp; B'\n---\n", "double-escaped-entity"),
-        ("_pages/cv.md", "---\ntitle: CV\npermalink: /cv/\nexcerpt: x\n# keep me\n---\nBody\n",
-         "---\ntitle: CV\npermalink: /cv/\n# keep me\n---\nBody\n", "page-excerpt"),
+        (
+            "_publications/p.md",
+            PAPER + "venue: Proc. of X: the conference # 3\n---\nB\n",
+            PAPER + 'venue: "Proc. of X: the conference # 3"\n---\nB\n',
+            "quote-broken-value",
+        ),
+        (
+            "_publications/p.md",
+            PAPER + "venue: yes\n---\nB\n",
+            PAPER + "venue: 'yes'\n---\nB\n",
+            "quote-typed-value",
+        ),
+        (
+            "_publications/p.md",
+            PAPER.replace("collection: publications", "collection: talks") + "---\n",
+            PAPER + "---\n",
+            "collection-folder",
+        ),
+        (
+            "_publications/p.md",
+            PAPER.replace("date: 2020-01-01", 'date: "March 5, 2020"') + "---\n",
+            PAPER.replace("date: 2020-01-01", "date: 2020-03-05") + "---\n",
+            "iso-date",
+        ),
+        (
+            "_publications/p.md",
+            PAPER + "citation: 'O&amp;apos;Neil &amp;amp; B'\n---\n",
+            PAPER + "citation: 'O&apos;Neil &amp; B'\n---\n",
+            "double-escaped-entity",
+        ),
+        (
+            "_pages/cv.md",
+            "---\ntitle: CV\npermalink: /cv/\nexcerpt: x\n# keep me\n---\nBody\n",
+            "---\ntitle: CV\npermalink: /cv/\n# keep me\n---\nBody\n",
+            "page-excerpt",
+        ),
     ],
 )
 def test_each_fix(site: Path, rel: str, before: str, after: str, rule: str) -> None:

@@ -53,7 +53,9 @@ def test_a_detached_head_has_no_branch(work: Path) -> None:
 
 
 def test_leaked_variables_are_out_of_the_environment_while_open_and_back_after(
-    work: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    work: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     decoy = tmp_path / "decoy"
     decoy.mkdir()
@@ -80,8 +82,10 @@ def test_a_failing_command_is_one_line_with_gits_reason(work: Path) -> None:
 
 
 def test_outside_a_repository_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(GitError, match="is not inside a git repository"), \
-            git_layer.repository(tmp_path):
+    with (
+        pytest.raises(GitError, match="is not inside a git repository"),
+        git_layer.repository(tmp_path),
+    ):
         pass
 
 
@@ -94,14 +98,22 @@ def test_no_cat_file_process_outlives_the_block(work: Path) -> None:
 
 
 def test_without_git_on_path_the_error_says_to_install_it(work: Path, tmp_path: Path) -> None:
-    code = ("from pathlib import Path\nfrom pagemgr.publish import git\n"
-            "from pagemgr.errors import GitError\n"
-            "try:\n    git.repository(Path('.')).__enter__()\n"
-            "except GitError as exc:\n    print(exc)\n")
+    code = (
+        "from pathlib import Path\nfrom pagemgr.publish import git\n"
+        "from pagemgr.errors import GitError\n"
+        "try:\n    git.repository(Path('.')).__enter__()\n"
+        "except GitError as exc:\n    print(exc)\n"
+    )
     empty = tmp_path / "empty-bin"
     empty.mkdir()
-    done = subprocess.run([sys.executable, "-c", code], cwd=work, capture_output=True,
-                          text=True, env={"PATH": str(empty), "HOME": str(tmp_path)}, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        env={"PATH": str(empty), "HOME": str(tmp_path)},
+        check=True,
+    )
     assert done.stdout.strip() == git_layer.NO_GIT
 
 
@@ -109,8 +121,7 @@ def _children() -> list[str]:
     found = []
     for entry in Path("/proc").iterdir():
         try:
-            if entry.name.isdigit() and (entry / "stat").read_text().split()[3] == str(
-                    os.getpid()):
+            if entry.name.isdigit() and (entry / "stat").read_text().split()[3] == str(os.getpid()):
                 found.append((entry / "cmdline").read_bytes().replace(b"\0", b" ").decode())
         except OSError:
             continue

@@ -26,10 +26,15 @@ def _record(number: int, dest: str | None) -> DocRecord:
 
 def test_a_record_survives_the_store_whole() -> None:
     record = _record(1, "publication/p1.html")._replace(
-        title="T", date=dt.date(2024, 2, 29), date_raw=True,
-        permalink="/publication/p1", redirects=(("/old/", 4, 3),),
+        title="T",
+        date=dt.date(2024, 2, 29),
+        date_raw=True,
+        permalink="/publication/p1",
+        redirects=(("/old/", 4, 3),),
         links=(Link("/files/a.pdf", 7, 2, "paperurl"), Link("../x", 12, 9)),
-        positions=bytes(range(72)), hidden="", url_error=None,
+        positions=bytes(range(72)),
+        hidden="",
+        url_error=None,
     )
     back = decode(encode(record))
     assert back == record
@@ -46,8 +51,9 @@ def test_lookups_agree_with_a_scan_of_the_records(on_disk: bool) -> None:
     for number in range(1, 3001):  # several batches
         dest = rng.choice([None, f"d{rng.randrange(400)}.html"])
         stem = f"s{rng.randrange(300)}"
-        record = _record(number, dest)._replace(stem=stem,
-                                                collection=rng.choice(["publications", "talks"]))
+        record = _record(number, dest)._replace(
+            stem=stem, collection=rng.choice(["publications", "talks"])
+        )
         shadow = None if dest is not None else rng.choice([None, f"d{rng.randrange(400)}.html"])
         assert store.add(record, shadow) == number
         records.append(record)
@@ -71,7 +77,8 @@ def test_lookups_agree_with_a_scan_of_the_records(on_disk: bool) -> None:
         if record.dest is not None:
             counts[record.dest] = counts.get(record.dest, 0) + 1
     shared = {dest for dest, count in counts.items() if count > 1} | (
-        {"d7.html"} if "d7.html" in counts else set())
+        {"d7.html"} if "d7.html" in counts else set()
+    )
     assert set(store.shared_dests()) == shared
     for stem in ("s0", "s5", "s299", "nope"):
         named = [r for r in records if r.collection == "talks" and r.stem == stem]

@@ -41,7 +41,7 @@ BASE: dict[str, str] = {
     "_pages/talks.md": "---\ntitle: Talks\npermalink: /talks/\n---\nMARK-talks\n",
     "_data/navigation.yml": "main:\n  - title: Talks\n    url: /talks/\n",
     "_publications/2020-01-01-paper.md": (
-        "---\ntitle: \"A Paper\"\ncollection: publications\npermalink: "
+        '---\ntitle: "A Paper"\ncollection: publications\npermalink: '
         "/publication/2020-01-01-paper\ndate: 2020-01-01\nvenue: J\n---\nMARK-2020-01-01-paper\n"
     ),
     "_posts/2020-02-02-hello.md": "---\ntitle: Hello\n---\nMARK-2020-02-02-hello\n",
@@ -49,17 +49,20 @@ BASE: dict[str, str] = {
 
 
 def publication(stem: str, extra: str = "", date: str = "2021-01-01") -> dict[str, str]:
-    return {f"_publications/{stem}.md": (
-        f"---\ntitle: \"{stem}\"\ncollection: publications\ndate: {date}\nvenue: J\n{extra}---\n"
-        f"MARK-{stem}\n"
-    )}
+    return {
+        f"_publications/{stem}.md": (
+            f'---\ntitle: "{stem}"\ncollection: publications\ndate: {date}\nvenue: J\n{extra}---\n'
+            f"MARK-{stem}\n"
+        )
+    }
 
 
 SCENARIOS: dict[str, dict[str, str]] = {
     "clean": {},
     "clean-with-redirects-and-posts": {
         "_pages/about.md": (
-            "---\ntitle: About\npermalink: /\nredirect_from: [/about/]\n---\nMARK-about\n"),
+            "---\ntitle: About\npermalink: /\nredirect_from: [/about/]\n---\nMARK-about\n"
+        ),
         "_posts/2020-3-4-short.md": "---\ntitle: Short\n---\nMARK-2020-3-4-short\n",
         **publication("2021-01-01-other", "permalink: /publication/2021-01-01-other/\n"),
     },
@@ -71,12 +74,15 @@ SCENARIOS: dict[str, dict[str, str]] = {
     "no-front-matter": {"_publications/2021-01-01-plain.md": "MARK-2021-01-01-plain\n"},
     "post-without-date-name": {"_posts/hello.md": "---\ntitle: Hi\n---\nMARK-hello\n"},
     "misspelt-collection": {
-        "_pulications/2021-01-01-lost.md": "---\ntitle: Lost\n---\nMARK-2021-01-01-lost\n"},
+        "_pulications/2021-01-01-lost.md": "---\ntitle: Lost\n---\nMARK-2021-01-01-lost\n"
+    },
     "future-date": publication("2999-01-01-future", date="2999-01-01"),
     "category-permalink-post": {
         "_posts/2020-05-06-cat.md": (
             "---\ntitle: Cat\ncategory: News\npermalink: /publication/2020-01-01-paper.html\n"
-            "---\nMARK-2020-05-06-cat\n")},
+            "---\nMARK-2020-05-06-cat\n"
+        )
+    },
 }
 
 
@@ -92,8 +98,9 @@ def jekyll_build(jekyll: str, source: Path, dest: Path, strict: bool) -> Build:
     if strict:
         command.append("--strict_front_matter")
     env = dict(os.environ, JEKYLL_NO_BUNDLER_REQUIRE="true")
-    proc = subprocess.run(command, cwd=source, env=env, capture_output=True, text=True,
-                          timeout=120, check=False)
+    proc = subprocess.run(
+        command, cwd=source, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
     pages = sorted(dest.rglob("*.html")) if dest.is_dir() else []
     html = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in pages)
     return Build(proc.returncode, ANSI.sub("", proc.stderr), html)
@@ -131,8 +138,10 @@ def silent_drops(build: Build, source: Path) -> set[str]:
     for path in source.rglob("*.md"):
         rel = path.relative_to(source).as_posix()
         marker = re.search(r"MARK-[\w-]+", path.read_text(encoding="utf-8"))
-        if marker and marker.group(0) + "\n" not in build.html + "\n" and (
-            marker.group(0) + "<" not in build.html
+        if (
+            marker
+            and marker.group(0) + "\n" not in build.html + "\n"
+            and (marker.group(0) + "<" not in build.html)
         ):
             dropped.add(rel)
     return dropped
@@ -157,8 +166,13 @@ def test_pagemgr_reports_what_jekyll_reports_or_drops(name: str, tmp_path: Path)
         expected |= silent_drops(lenient, site)
     result = run_cli("check", "--site", site, "--format", "json")
     found = {f["path"] for f in result.json()["findings"]}
-    jekyll_ok = strict.returncode == 0 and not expected and not re.search(
-        r"Conflict|Build Warning|YAML Exception|Invalid date|Error", strict.stderr + lenient.stderr
+    jekyll_ok = (
+        strict.returncode == 0
+        and not expected
+        and not re.search(
+            r"Conflict|Build Warning|YAML Exception|Invalid date|Error",
+            strict.stderr + lenient.stderr,
+        )
     )
     if name.startswith("clean"):
         assert jekyll_ok, f"fixture {name} is not clean for Jekyll:\n{strict.stderr}{expected}"

@@ -37,8 +37,9 @@ def test_check_help_is_light_too() -> None:
 
 
 def test_python_dash_m_runs_the_cli() -> None:
-    out = subprocess.run([sys.executable, "-m", "pagemgr", "--version"], capture_output=True,
-                         text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "pagemgr", "--version"], capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == "pagemgr, version 0.1.0"
 
 
@@ -46,30 +47,48 @@ def test_wheel_installs_and_checks_outside_the_source_tree(tmp_path: Path) -> No
     dist = tmp_path / "dist"
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(REPO)],
-        check=True, capture_output=True, timeout=300,
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     wheel = next(dist.glob("pagemgr-*.whl"))
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"
-    subprocess.run([str(python), "-m", "pip", "install", "-q", str(wheel)], check=True,
-                   capture_output=True, timeout=600)
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", str(wheel)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
     site = make_site(tmp_path)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH",)}
-    result = subprocess.run([str(env_dir / "bin" / "pagemgr"), "check", "--site", str(site)],
-                            capture_output=True, text=True, cwd=elsewhere, env=env, timeout=60)
+    result = subprocess.run(
+        [str(env_dir / "bin" / "pagemgr"), "check", "--site", str(site)],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env=env,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "4 files, 0 errors, 0 warnings"
     where = subprocess.run(
         [str(python), "-c", "import pagemgr.check.schemas as s; print(s.bundled_dir())"],
-        capture_output=True, text=True, cwd=elsewhere, check=True,
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        check=True,
     ).stdout.strip()
     assert where.startswith(str(env_dir)) and Path(where, "publication.schema.json").is_file()
     parser = subprocess.run(
         [str(python), "-c", "import ruamel.yaml.cyaml as c; print(c.__yaml_lib)"],
-        capture_output=True, text=True, cwd=elsewhere, check=True,
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        check=True,
     ).stdout.strip()
     assert parser == "clib"
     shutil.rmtree(env_dir)
@@ -82,7 +101,8 @@ def test_only_libyaml_imports_ruamel_and_only_git_py_imports_gitpython() -> None
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 typing_only = line.startswith("if TYPE_CHECKING") or (
-                    typing_only and line[0] == " ")
+                    typing_only and line[0] == " "
+                )
             words = line.split()
             if not typing_only and len(words) >= 2 and words[0] in ("import", "from"):
                 top = words[1].split(".")[0]
@@ -107,6 +127,8 @@ def test_the_quick_exit_delivers_all_output_and_the_exit_code(tmp_path: Path) ->
     assert usage.returncode == 2 and "No such option" in usage.stderr
     clean = subprocess.run(
         [sys.executable, "-m", "pagemgr", "check", "--site", str(make_site(tmp_path / "b"))],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert clean.returncode == 0 and clean.stdout.strip() == "4 files, 0 errors, 0 warnings"

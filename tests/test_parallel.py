@@ -23,15 +23,13 @@ def _site_with_papers(tmp_path: Path, count: int) -> Path:
         venue = "" if number % 5 == 0 else "venue: J\n"
         extra = "venu: J\n" if number % 7 == 0 else ""
         (site / "_publications" / f"2021-01-01-p{number:03}.md").write_text(
-            f'---\ntitle: "P{number}"\ncategory: manuscripts\ndate: 2021-01-01\n'
-            f"{venue}{extra}---\n"
+            f'---\ntitle: "P{number}"\ncategory: manuscripts\ndate: 2021-01-01\n{venue}{extra}---\n'
         )
     return site
 
 
 def _check(site: Path, jobs: int) -> dict[str, object]:
-    result = run_cli("check", "--site", site, "--format", "json", "--no-cache",
-                     "--jobs", str(jobs))
+    result = run_cli("check", "--site", site, "--format", "json", "--no-cache", "--jobs", str(jobs))
     assert result.exit_code == 1, result.stderr
     found: dict[str, object] = result.json()
     return found
@@ -49,9 +47,7 @@ def test_children_leave_invalid_documents_to_the_parent(
     assert len(missing) == 60
 
 
-def test_a_child_that_dies_costs_no_report(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_child_that_dies_costs_no_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     site = _site_with_papers(tmp_path, 300)
     expected = _check(site, 1)
 
@@ -71,8 +67,9 @@ def test_a_child_that_dies_midway_keeps_what_it_sent(
     expected = _check(site, 1)
     serve, check = parallel._serve, parallel._check
 
-    def dies_after_answering_twice(checker_: checker.Checker, work: int, out: int,
-                                   *args: bool) -> None:
+    def dies_after_answering_twice(
+        checker_: checker.Checker, work: int, out: int, *args: bool
+    ) -> None:
         answered = 0
 
         def check_twice(
@@ -112,8 +109,7 @@ def test_results_keep_their_order_when_the_parent_runs_ahead(
 
 
 @pytest.mark.parametrize(("jobs", "files", "expected"), [(3, 10, 3), (1, 5000, 1), (0, 10, 1)])
-def test_processes_follow_jobs_and_the_amount_of_work(jobs: int, files: int,
-                                                      expected: int) -> None:
+def test_processes_follow_jobs_and_the_amount_of_work(jobs: int, files: int, expected: int) -> None:
     assert parallel.processes_for(jobs, files) == expected
 
 
@@ -125,7 +121,8 @@ def test_a_child_explains_documents_itself_past_a_few(
     site = _site_with_papers(tmp_path, 60)  # 12 of them lack a venue, and more below
     for number in range(40):
         (site / "_publications" / f"2022-01-01-bad{number:02}.md").write_text(
-            f'---\ntitle: "B{number}"\ncategory: manuscripts\ndate: 2022-01-01\n---\n')
+            f'---\ntitle: "B{number}"\ncategory: manuscripts\ndate: 2022-01-01\n---\n'
+        )
     monkeypatch.setattr(checker, "explainer_loaded", lambda: False)
     monkeypatch.setattr(parallel, "MAX_DEFERRED", 16)
     loaded = load_site(site)
@@ -136,7 +133,7 @@ def test_a_child_explains_documents_itself_past_a_few(
     left = [item.rel for item, report in zip(chunk, reports, strict=True) if report is None]
     assert len(left) == parallel.MAX_DEFERRED
     assert not child.defer_invalid
-    explained = [report for report in reports[len(left):] if report and report.findings]
+    explained = [report for report in reports[len(left) :] if report and report.findings]
     assert explained  # the invalid documents after the first few were explained in the child
 
 
@@ -151,8 +148,9 @@ def test_the_parent_takes_back_what_a_slow_child_has_not_answered(
     taken_back: list[bool] = []
     take_back = parallel._Pool._take_back
 
-    def slow_check(checker_: checker.Checker,
-                   chunk: Iterable[SiteFile]) -> Iterator[FileResult | None]:
+    def slow_check(
+        checker_: checker.Checker, chunk: Iterable[SiteFile]
+    ) -> Iterator[FileResult | None]:
         if os.getpid() != parent:
             import time
 

@@ -45,11 +45,53 @@ def found(body: str, first_line: int = 0) -> list[tuple[str, int, int]]:
 
 
 PIECES = [
-    "\n", "\n", "\n", "\r\n", "\r", "\x0b", "\x0c", "\x1c", "\x85", "\u2028", " ", "  ", "    ",
-    "\t", "x", "é", "```", "~~~", "`", "``", "[a](/x)", "[b]( </y> )", "](", "]:", "]", "[",
-    "[r]: /ref", "[^n]: /note", "=", 'href="/h"', "SRC='/s'", "\u017frc='/long-s'", "hReF = '/m'",
-    "src=", '"', "'", "(https://e.org/p)", "[c](#top)", "[d]({{ base_path }}/p/)", "`[e](/code)`",
-    "<a href='/f'>", "text ", "İ", "[w](https://e.org/q)", "](http://x", "](https:", "](http",
+    "\n",
+    "\n",
+    "\n",
+    "\r\n",
+    "\r",
+    "\x0b",
+    "\x0c",
+    "\x1c",
+    "\x85",
+    "\u2028",
+    " ",
+    "  ",
+    "    ",
+    "\t",
+    "x",
+    "é",
+    "```",
+    "~~~",
+    "`",
+    "``",
+    "[a](/x)",
+    "[b]( </y> )",
+    "](",
+    "]:",
+    "]",
+    "[",
+    "[r]: /ref",
+    "[^n]: /note",
+    "=",
+    'href="/h"',
+    "SRC='/s'",
+    "\u017frc='/long-s'",
+    "hReF = '/m'",
+    "src=",
+    '"',
+    "'",
+    "(https://e.org/p)",
+    "[c](#top)",
+    "[d]({{ base_path }}/p/)",
+    "`[e](/code)`",
+    "<a href='/f'>",
+    "text ",
+    "İ",
+    "[w](https://e.org/q)",
+    "](http://x",
+    "](https:",
+    "](http",
 ]
 
 
@@ -76,8 +118,12 @@ def test_fences_and_indented_code_hold_no_links() -> None:
         "[e](/five) `[f](/six)` <img src='/seven'>\n"
         "[ref]: /eight\n"
     )
-    assert found(body, 3) == [("/one", 4, 5), ("/five", 13, 5), ("/seven", 13, 34),
-                              ("/eight", 14, 8)]
+    assert found(body, 3) == [
+        ("/one", 4, 5),
+        ("/five", 13, 5),
+        ("/seven", 13, 34),
+        ("/eight", 14, 8),
+    ]
     assert found(body, 3) == list(reference_links(body, 3))
 
 
@@ -87,8 +133,9 @@ def test_crlf_and_other_line_breaks_count_as_splitlines_does() -> None:
 
 
 def test_the_line_breaks_are_those_of_splitlines() -> None:
-    breaks = {chr(code) for code in range(sys.maxunicode + 1)
-              if len(f"a{chr(code)}b".splitlines()) == 2}
+    breaks = {
+        chr(code) for code in range(sys.maxunicode + 1) if len(f"a{chr(code)}b".splitlines()) == 2
+    }
     assert breaks == {"\n", *site_index._OTHER_BREAKS}
     assert {mark for mark in breaks if mark.isascii()} == {"\n", *site_index._ASCII_BREAKS}
 
@@ -99,6 +146,8 @@ def test_a_document_has_every_link_of_its_body(pieces: list[str]) -> None:
     """What the index keeps of a Markdown document: the body links, whatever their case."""
     body = "".join(pieces)
     draft = site_index._Draft("_pages/a.md", "pages", "a", True, True)
-    kept = [(link.target, link.line, link.column)
-            for link in site_index._links(draft, {}, None, body, 0, "")]
+    kept = [
+        (link.target, link.line, link.column)
+        for link in site_index._links(draft, {}, None, body, 0, "")
+    ]
     assert kept == found(body)

@@ -49,18 +49,40 @@ SHAPED = {
         "a": {"$ref": "#/$defs/node"},
         "list": {"type": "array", "items": {"$ref": "#/$defs/node"}},
         "free": {"additionalProperties": {"properties": {"x": {}}}},
-        "pat": {"patternProperties": {"^p": {"properties": {"y": {}}}},
-                "properties": {"q": {}}},
+        "pat": {"patternProperties": {"^p": {"properties": {"y": {}}}}, "properties": {"q": {}}},
         "self": {"$ref": "#"},
     },
     "$defs": {
-        "node": {"properties": {"name": {}, "children": {"type": "array",
-                                                         "items": {"$ref": "#/$defs/node"}}}},
+        "node": {
+            "properties": {
+                "name": {},
+                "children": {"type": "array", "items": {"$ref": "#/$defs/node"}},
+            }
+        },
     },
 }
 
-keys = st.sampled_from(["a", "list", "free", "pat", "self", "name", "children", "x", "y", "q",
-                        "p1", "title", "url", "venue", "zz", "date", "tags"])
+keys = st.sampled_from(
+    [
+        "a",
+        "list",
+        "free",
+        "pat",
+        "self",
+        "name",
+        "children",
+        "x",
+        "y",
+        "q",
+        "p1",
+        "title",
+        "url",
+        "venue",
+        "zz",
+        "date",
+        "tags",
+    ]
+)
 documents = st.recursive(
     st.one_of(st.none(), st.integers(-2, 2), st.text(max_size=3)),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(keys, inner, max_size=4),
@@ -83,9 +105,15 @@ def test_unknown_keys_of_a_new_schema_object_are_its_own() -> None:
     assert list(schema_walk.unknown_keys({"properties": {"b": {}}}, data)) == [([], "a")]
 
 
-def reference_document_url(template: str, collection: str, rel: str, date: dt.date,
-                           categories: list[str], slug: str | None,
-                           permalink: str | None) -> str:
+def reference_document_url(
+    template: str,
+    collection: str,
+    rel: str,
+    date: dt.date,
+    categories: list[str],
+    slug: str | None,
+    permalink: str | None,
+) -> str:
     import os
 
     stem = os.path.splitext(rel)[0]
@@ -105,12 +133,41 @@ def reference_document_url(template: str, collection: str, rel: str, date: dt.da
     return urls.sanitize(urls.fill(permalink or template, values))
 
 
-placeholders = st.sampled_from([
-    ":collection", ":path", ":name", ":title", ":slug", ":categories", ":slugified_categories",
-    ":output_ext", ":year", ":month", ":day", ":i_day", ":short_month", ":long_day", ":y_day",
-    ":week", ":w_year", ":short_year", ":title_", ":year_x", ":nope", ":", "/", "-", "x", "..",
-    "//", "./", "%", " ", "é",
-])
+placeholders = st.sampled_from(
+    [
+        ":collection",
+        ":path",
+        ":name",
+        ":title",
+        ":slug",
+        ":categories",
+        ":slugified_categories",
+        ":output_ext",
+        ":year",
+        ":month",
+        ":day",
+        ":i_day",
+        ":short_month",
+        ":long_day",
+        ":y_day",
+        ":week",
+        ":w_year",
+        ":short_year",
+        ":title_",
+        ":year_x",
+        ":nope",
+        ":",
+        "/",
+        "-",
+        "x",
+        "..",
+        "//",
+        "./",
+        "%",
+        " ",
+        "é",
+    ]
+)
 
 
 @settings(max_examples=1000, deadline=None)
@@ -123,7 +180,11 @@ placeholders = st.sampled_from([
     st.dates(),
 )
 def test_document_urls_agree_with_filling_every_value(
-    template: str, permalink: str | None, rel: str, categories: list[str], slug: str | None,
+    template: str,
+    permalink: str | None,
+    rel: str,
+    categories: list[str],
+    slug: str | None,
     date: dt.date,
 ) -> None:
     args = (template, "posts", rel, date, categories, slug, permalink)
@@ -135,18 +196,22 @@ def test_document_urls_agree_with_filling_every_value(
         return
     assert urls.document_url(*args) == expected
     names_categories = {"categories", "slugified_categories"} & urls.document_placeholders(
-        permalink or template)
+        permalink or template
+    )
     if not names_categories:
         assert urls.document_url(template, "posts", rel, date, [], slug, permalink) == expected
 
 
-@pytest.mark.parametrize("text", [
-    "title: a\ndate: 2020-01-01\ntitle: b\n",
-    "base: &b\n  layout: x\n<<: *b\npermalink: /p/\n",
-    "<<: {title: t, date: 2020-01-01}\n",
-    "? [complex]\n: 1\ntitle: t\n",
-    "title: x\n'date': 2020-02-02\n\"layout\": single\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "title: a\ndate: 2020-01-01\ntitle: b\n",
+        "base: &b\n  layout: x\n<<: *b\npermalink: /p/\n",
+        "<<: {title: t, date: 2020-01-01}\n",
+        "? [complex]\n: 1\ntitle: t\n",
+        "title: x\n'date': 2020-02-02\n\"layout\": single\n",
+    ],
+)
 def test_key_positions_are_those_of_locate_key(text: str) -> None:
     loaded = yamlio.load(text)
     assert isinstance(loaded.data, dict)
@@ -159,21 +224,48 @@ def test_key_positions_are_those_of_locate_key(text: str) -> None:
     assert list(site_index._key_positions(loaded.node, present)) == present
 
 
-VALUES = [True, False, 0, 1, -3, 1.0, 2.5, float("inf"), "", "x", "2021-01-01", None, [], [1],
-          {}, {"a": 1}, yamlio.JekyllDate(dt.date(2021, 1, 1)),
-          yamlio.JekyllDate(dt.datetime(2021, 1, 1, 10, 0))]
+VALUES = [
+    True,
+    False,
+    0,
+    1,
+    -3,
+    1.0,
+    2.5,
+    float("inf"),
+    "",
+    "x",
+    "2021-01-01",
+    None,
+    [],
+    [1],
+    {},
+    {"a": 1},
+    yamlio.JekyllDate(dt.date(2021, 1, 1)),
+    yamlio.JekyllDate(dt.datetime(2021, 1, 1, 10, 0)),
+]
 TYPES = ["string", "integer", "number", "boolean", "null", "array", "object"]
 
 
-@pytest.mark.parametrize("schema", [
-    *({"type": name} for name in TYPES),
-    {"type": ["integer", "string"]}, {"type": ["number", "null"]}, {"type": ["boolean", "array"]},
-    {"enum": ["x", 1, True, None, "2021-01-01"]}, {"enum": [1.0, [1], {"a": 1}]},
-    {"enum": ["", "x"]}, {"const": "x"}, {"required": ["a"]}, {"required": []},
-    {"items": {"type": "integer"}}, {"type": "string", "format": "jekyll-date", "minLength": 1},
-    {"anyOf": [{"type": "string"}, {"type": "integer"}]},
-    {"properties": {"a": {"type": "integer"}}, "additionalProperties": {"type": "boolean"}},
-])
+@pytest.mark.parametrize(
+    "schema",
+    [
+        *({"type": name} for name in TYPES),
+        {"type": ["integer", "string"]},
+        {"type": ["number", "null"]},
+        {"type": ["boolean", "array"]},
+        {"enum": ["x", 1, True, None, "2021-01-01"]},
+        {"enum": [1.0, [1], {"a": 1}]},
+        {"enum": ["", "x"]},
+        {"const": "x"},
+        {"required": ["a"]},
+        {"required": []},
+        {"items": {"type": "integer"}},
+        {"type": "string", "format": "jekyll-date", "minLength": 1},
+        {"anyOf": [{"type": "string"}, {"type": "integer"}]},
+        {"properties": {"a": {"type": "integer"}}, "additionalProperties": {"type": "boolean"}},
+    ],
+)
 def test_predicate_agrees_with_jsonschema_on_edge_values(schema: dict[str, Any]) -> None:
     checker = _format_checker()
     predicate = fastschema.compile_predicate(schema, checker.conforms)

@@ -52,7 +52,8 @@ def test_the_tree_answers_as_the_node_graph(text: str) -> None:
         assert tree.locate(list(path)) == libyaml.locate_node(loaded.node, list(path)), path
         for key in ("layout", "name", "a", "missing-key", "<<"):
             assert tree.locate_key(list(path), key) == libyaml.locate_key_node(
-                loaded.node, list(path), key), (path, key)
+                loaded.node, list(path), key
+            ), (path, key)
         compared += 1
     assert compared > 3
 

@@ -70,8 +70,9 @@ def commit(work: Path, rel: str, text: str) -> tuple[int, str]:
 
 
 def test_the_hook_refuses_broken_and_colliding_files_and_accepts_a_clean_one(repo: Path) -> None:
-    broken = commit(repo, "_publications/broken.md",
-                    '---\ntitle: "Broken: a paper\nvenue: X\n---\n')
+    broken = commit(
+        repo, "_publications/broken.md", '---\ntitle: "Broken: a paper\nvenue: X\n---\n'
+    )
     assert broken[0] != 0
     assert re.search(r"_publications/broken\.md:\d+:\d+: error: .*\[yaml-syntax\]", broken[1])
     git(repo, "rm", "-q", "--cached", "_publications/broken.md")
@@ -97,8 +98,13 @@ def build(tmp_path: Path, remote: Path, name: str) -> Path:
     git(tmp_path, "clone", "-q", str(remote), str(checkout))
     out = tmp_path / f"out-{name}"
     done = subprocess.run(
-        [jekyll, "build", "-d", str(out)], cwd=checkout, capture_output=True, text=True,
-        env={**os.environ, "JEKYLL_NO_BUNDLER_REQUIRE": "true"}, check=False, timeout=300,
+        [jekyll, "build", "-d", str(out)],
+        cwd=checkout,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "JEKYLL_NO_BUNDLER_REQUIRE": "true"},
+        check=False,
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr
     return out
@@ -109,15 +115,30 @@ def tree(folder: Path) -> dict[str, str]:
     stamp = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d")
     return {
         path.relative_to(folder).as_posix(): stamp.sub("TIME", path.read_text(errors="replace"))
-        for path in sorted(folder.rglob("*")) if path.is_file()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
     }
 
 
 def test_add_commit_push_then_edit_publish_rebuild(repo: Path, tmp_path: Path) -> None:
     remote = tmp_path / "remote.git"
-    added = run(repo, str(BIN / "pagemgr"), "add", "publication", "--no-prompt",
-                "--title", "Robust Pages for Academics", "--venue", "A Conference",
-                "--date", "2024-05-01", "--category", "conferences", "--commit", "--push")
+    added = run(
+        repo,
+        str(BIN / "pagemgr"),
+        "add",
+        "publication",
+        "--no-prompt",
+        "--title",
+        "Robust Pages for Academics",
+        "--venue",
+        "A Conference",
+        "--date",
+        "2024-05-01",
+        "--category",
+        "conferences",
+        "--commit",
+        "--push",
+    )
     assert "Add publication: Robust Pages for Academics" in git(repo, "log", "-1", "--format=%s")
     assert git(repo, "status", "--porcelain") == "", added.stderr
 

@@ -77,7 +77,7 @@ def test_messages_for_an_updated_talk_and_for_many_changes(repo: tuple[Path, Pat
     assert git(work, "log", "-1", "--format=%s").strip() == "Update talk: On Things"
 
     nav = site / "_data" / "navigation.yml"
-    nav.write_text(nav.read_text() + "  - title: \"Home\"\n    url: /\n")
+    nav.write_text(nav.read_text() + '  - title: "Home"\n    url: /\n')
     for n in range(3):
         add_publication(site, f"2021-p{n}", f"Paper {n}")
     assert run_cli("publish", "--site", site).exit_code == 0
@@ -86,8 +86,9 @@ def test_messages_for_an_updated_talk_and_for_many_changes(repo: tuple[Path, Pat
     )
     for n in range(3):
         (site / "_publications" / f"2021-p{n}.md").write_text(
-            (site / "_publications" / f"2021-p{n}.md").read_text() + "Edited.\n")
-    nav.write_text(nav.read_text() + "  - title: \"About\"\n    url: /\n")
+            (site / "_publications" / f"2021-p{n}.md").read_text() + "Edited.\n"
+        )
+    nav.write_text(nav.read_text() + '  - title: "About"\n    url: /\n')
     assert run_cli("publish", "--site", site).exit_code == 0
     assert git(work, "log", "-1", "--format=%s").strip() == "Update navigation and 3 publications"
     (site / "_talks" / "t.md").unlink()
@@ -104,8 +105,11 @@ def test_removed_publication_is_named_by_its_old_title(repo: tuple[Path, Path, P
 
 def test_errors_refuse_to_publish_and_change_nothing(repo: tuple[Path, Path, Path]) -> None:
     work, site, bare = repo
-    write(site / "_publications" / "bad.md", "---\ntitle: \"No date\"\ncollection: publications\n"
-          "category: manuscripts\npermalink: /publication/bad\n---\nx\n")
+    write(
+        site / "_publications" / "bad.md",
+        '---\ntitle: "No date"\ncollection: publications\n'
+        "category: manuscripts\npermalink: /publication/bad\n---\nx\n",
+    )
     before = snapshot(work)
     result = run_cli("publish", "--site", site)
     assert result.exit_code == 1
@@ -139,28 +143,42 @@ def test_only_site_files_are_committed_and_everything_else_stays_as_it_was(
     (site / "_data" / "navigation.yml").unlink()
 
     outside_before = {k: v for k, v in snapshot(work).items() if not k.startswith("site/")}
-    status_before = [line for line in git(work, "status", "--porcelain").splitlines()
-                     if not line[3:].startswith("site/")]
+    status_before = [
+        line
+        for line in git(work, "status", "--porcelain").splitlines()
+        if not line[3:].startswith("site/")
+    ]
     result = run_cli("publish", "--site", site)
     assert result.exit_code == 0, result.stderr
 
     assert committed_files(work) == [
-        "site/_data/navigation.yml", "site/_pages/about.md", "site/_publications/2021-new.md",
+        "site/_data/navigation.yml",
+        "site/_pages/about.md",
+        "site/_publications/2021-new.md",
     ]
     after = snapshot(work)
     assert {k: v for k, v in after.items() if not k.startswith(("site/", "<"))} == {
         k: v for k, v in outside_before.items() if not k.startswith("<")
     }
-    assert [line for line in git(work, "status", "--porcelain").splitlines()
-            if not line[3:].startswith("site/")] == status_before
+    assert [
+        line
+        for line in git(work, "status", "--porcelain").splitlines()
+        if not line[3:].startswith("site/")
+    ] == status_before
     assert git(work, "diff", "--cached", "--name-only").split() == [
-        "scripts/new.py", "scripts/tool.py",
+        "scripts/new.py",
+        "scripts/tool.py",
     ]
     assert git(work, "show", ":scripts/tool.py") == "print('staged')\n"
-    site_status = [line for line in git(work, "status", "--porcelain", "--untracked-files=all")
-                   .splitlines() if line[3:].startswith("site/")]
+    site_status = [
+        line
+        for line in git(work, "status", "--porcelain", "--untracked-files=all").splitlines()
+        if line[3:].startswith("site/")
+    ]
     assert sorted(site_status) == [
-        "?? site/.jekyll-cache/x", "?? site/.notes.md", "?? site/.sass-cache/y",
+        "?? site/.jekyll-cache/x",
+        "?? site/.notes.md",
+        "?? site/.sass-cache/y",
         "?? site/_site/index.html",
     ]
     assert "Left out" in result.stdout and "site/.notes.md" in result.stdout
@@ -270,7 +288,9 @@ def test_no_remote(tmp_path: Path) -> None:
 
 
 def test_unknown_identity_is_a_clear_error_and_nothing_is_staged(
-    repo: tuple[Path, Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    repo: tuple[Path, Path, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     work, site, _ = repo
     (tmp_path / "noid").mkdir()
@@ -308,7 +328,8 @@ def test_pre_receive_rejection_shows_the_reason_and_keeps_the_commit(
 
 
 def test_non_fast_forward_without_and_with_rebase(
-    repo: tuple[Path, Path, Path], tmp_path: Path,
+    repo: tuple[Path, Path, Path],
+    tmp_path: Path,
 ) -> None:
     work, site, bare = repo
     other = tmp_path / "other"
@@ -328,8 +349,10 @@ def test_non_fast_forward_without_and_with_rebase(
     assert "has commits you do not have" in result.stderr
     assert "pagemgr publish --rebase" in result.stderr
     mine = head(work)
-    assert committed_files(work) == ["_publications/2020-01-01-paper.md",
-                                     "_publications/2021-new.md"]
+    assert committed_files(work) == [
+        "_publications/2020-01-01-paper.md",
+        "_publications/2021-new.md",
+    ]
 
     before = {k: v for k, v in snapshot(work).items() if not k.startswith("<")}
     result = run_cli("publish", "--site", site, "--rebase")
@@ -337,7 +360,9 @@ def test_non_fast_forward_without_and_with_rebase(
     assert "after replaying it on the remote's new commits" in result.stdout
     assert head(bare) == head(work) != mine
     assert git(work, "log", "--format=%s", "-3").splitlines() == [
-        "Add 1 publication; update 1 publication", "talk map bot", "First commit",
+        "Add 1 publication; update 1 publication",
+        "talk map bot",
+        "First commit",
     ]
     after = snapshot(work)
     assert after["_talks/bot.md"]  # the remote's file arrived in the work tree
@@ -347,7 +372,8 @@ def test_non_fast_forward_without_and_with_rebase(
 
 
 def test_rebase_conflict_keeps_the_local_commit(
-    repo: tuple[Path, Path, Path], tmp_path: Path,
+    repo: tuple[Path, Path, Path],
+    tmp_path: Path,
 ) -> None:
     work, site, bare = repo
     other = tmp_path / "other"
@@ -373,7 +399,8 @@ def test_rebase_conflict_keeps_the_local_commit(
 
 
 def test_a_remote_that_disappears_keeps_the_commit_and_a_later_publish_pushes_it(
-    repo: tuple[Path, Path, Path], tmp_path: Path,
+    repo: tuple[Path, Path, Path],
+    tmp_path: Path,
 ) -> None:
     work, site, bare = repo
     moved = tmp_path / "moved.git"
@@ -425,8 +452,13 @@ def test_template_history_through_an_upstream_remote_needs_yes(
     repo: tuple[Path, Path, Path],
 ) -> None:
     work, site, bare = repo
-    git(work, "remote", "add", "upstream",
-        "https://github.com/academicpages/academicpages.github.io")
+    git(
+        work,
+        "remote",
+        "add",
+        "upstream",
+        "https://github.com/academicpages/academicpages.github.io",
+    )
     git(work, "update-ref", "refs/remotes/upstream/master", "HEAD")
     mine = "https://github.com/janedoe/research-site.git"
     git(work, "remote", "set-url", "origin", mine)
@@ -451,7 +483,9 @@ def test_github_remote_prints_the_pages_url(repo: tuple[Path, Path, Path]) -> No
 
 
 def test_leaked_hook_variables_are_ignored(
-    repo: tuple[Path, Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    repo: tuple[Path, Path, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     work, site, bare = repo
     decoy = tmp_path / "decoy"
@@ -471,7 +505,8 @@ def test_leaked_hook_variables_are_ignored(
 
 
 def test_user_hooks_run_once_and_a_hook_that_publishes_again_is_refused(
-    repo: tuple[Path, Path, Path], tmp_path: Path,
+    repo: tuple[Path, Path, Path],
+    tmp_path: Path,
 ) -> None:
     work, site, _ = repo
     log = tmp_path / "hook.log"
@@ -480,8 +515,7 @@ def test_user_hooks_run_once_and_a_hook_that_publishes_again_is_refused(
     assert run_cli("publish", "--site", site).exit_code == 0
     assert log.read_text() == "ran\n"
 
-    hook(work, "pre-commit",
-         f'"{sys.executable}" -m pagemgr publish --site "{site}" || exit 1\n')
+    hook(work, "pre-commit", f'"{sys.executable}" -m pagemgr publish --site "{site}" || exit 1\n')
     add_publication(site, "2021-b", "B")
     before = snapshot(work)
     result = run_cli("publish", "--site", site)
@@ -507,10 +541,12 @@ def test_commit_files_commits_exactly_the_given_files(repo: tuple[Path, Path, Pa
 
 
 def test_help_does_not_import_git() -> None:
-    code = ("import sys; from pagemgr.cli import main\n"
-            "try: main(['--help'])\nexcept SystemExit: pass\n"
-            "print(sorted(m for m in sys.modules if m == 'git' or m.startswith(('git.', "
-            "'pagemgr.publish'))))")
+    code = (
+        "import sys; from pagemgr.cli import main\n"
+        "try: main(['--help'])\nexcept SystemExit: pass\n"
+        "print(sorted(m for m in sys.modules if m == 'git' or m.startswith(('git.', "
+        "'pagemgr.publish'))))"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
@@ -518,8 +554,10 @@ def test_help_does_not_import_git() -> None:
 def test_only_git_module_may_import_gitpython() -> None:
     source = Path(__file__).resolve().parents[1] / "src" / "pagemgr"
     offenders = [
-        path.name for path in source.rglob("*.py")
-        if path.name != "git.py" and any(
+        path.name
+        for path in source.rglob("*.py")
+        if path.name != "git.py"
+        and any(
             line.strip().startswith(("import git", "from git ", "from git."))
             for line in path.read_text(encoding="utf-8").splitlines()
         )
@@ -533,6 +571,10 @@ def test_no_stray_git_processes_remain(repo: tuple[Path, Path, Path]) -> None:
     _, site, _ = repo
     add_publication(site, "2021-new", "X")
     assert run_cli("publish", "--site", site).exit_code == 0
-    done = subprocess.run(["pgrep", "-P", str(__import__("os").getpid()), "git"],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        ["pgrep", "-P", str(__import__("os").getpid()), "git"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.stdout == ""

@@ -54,7 +54,9 @@ def clone(tmp_path: Path, url: str) -> Path:
 
 
 def test_push_over_git_daemon_and_recover_after_it_stops(
-    tmp_path: Path, daemon: GitDaemon, served: Path,
+    tmp_path: Path,
+    daemon: GitDaemon,
+    served: Path,
 ) -> None:
     work = clone(tmp_path, daemon.url("site.git"))
     add_publication(work, "2021-new", "Over the daemon")
@@ -80,11 +82,17 @@ def test_push_over_git_daemon_and_recover_after_it_stops(
 
 
 def test_pre_receive_rejection_over_git_daemon(
-    tmp_path: Path, daemon: GitDaemon, served: Path,
+    tmp_path: Path,
+    daemon: GitDaemon,
+    served: Path,
 ) -> None:
     work = clone(tmp_path, daemon.url("site.git"))
-    hook(served / "site.git", "pre-receive",
-         'echo "GH006: Protected branch update failed." >&2\nexit 1\n', bare=True)
+    hook(
+        served / "site.git",
+        "pre-receive",
+        'echo "GH006: Protected branch update failed." >&2\nexit 1\n',
+        bare=True,
+    )
     add_publication(work, "2021-new", "Blocked")
     result = run_cli("publish", "--site", work)
     assert result.exit_code == 4
@@ -93,7 +101,9 @@ def test_pre_receive_rejection_over_git_daemon(
 
 
 def test_http_with_the_right_token_pushes_and_never_prints_it(
-    tmp_path: Path, http: GitHttpServer, served: Path,
+    tmp_path: Path,
+    http: GitHttpServer,
+    served: Path,
 ) -> None:
     work = clone(tmp_path, http.url("site.git", "bot", TOKEN))
     add_publication(work, "2021-new", "Over HTTP")
@@ -106,7 +116,10 @@ def test_http_with_the_right_token_pushes_and_never_prints_it(
 
 @pytest.mark.parametrize("credentials", ["wrong", "none"])
 def test_http_auth_failure_is_fast_clear_and_masked(
-    tmp_path: Path, http: GitHttpServer, served: Path, credentials: str,
+    tmp_path: Path,
+    http: GitHttpServer,
+    served: Path,
+    credentials: str,
 ) -> None:
     work = clone(tmp_path, http.url("site.git", "bot", TOKEN))
     url = http.url("site.git", "bot", WRONG) if credentials == "wrong" else http.url("site.git")
@@ -133,12 +146,18 @@ def test_http_auth_failure_is_fast_clear_and_masked(
 
 
 def test_http_credential_helper_is_used(
-    tmp_path: Path, http: GitHttpServer, served: Path,
+    tmp_path: Path,
+    http: GitHttpServer,
+    served: Path,
 ) -> None:
     work = clone(tmp_path, http.url("site.git", "bot", TOKEN))
     git(work, "remote", "set-url", "origin", http.url("site.git"))
-    git(work, "config", "credential.helper",
-        f"!f() {{ echo username=bot; echo password={TOKEN}; }}; f")
+    git(
+        work,
+        "config",
+        "credential.helper",
+        f"!f() {{ echo username=bot; echo password={TOKEN}; }}; f",
+    )
     add_publication(work, "2021-new", "Helper")
     result = run_cli("publish", "--site", work)
     assert result.exit_code == 0, result.stderr

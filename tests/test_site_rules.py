@@ -65,8 +65,10 @@ def test_checking_one_file_keeps_the_whole_site_as_context(tmp_path: Path) -> No
 def test_github_format_escapes_data_and_properties() -> None:
     finding = Finding("a,b:c.md", 3, 4, "error", "broken-link", "50% done\r\nnext", "a hint")
     line = github_line(CheckResult(), finding)
-    assert line == ("::error file=a%2Cb%3Ac.md,line=3,col=4,title=broken-link::"
-                    "50%25 done%0D%0Anext%0Ahint: a hint")
+    assert line == (
+        "::error file=a%2Cb%3Ac.md,line=3,col=4,title=broken-link::"
+        "50%25 done%0D%0Anext%0Ahint: a hint"
+    )
 
 
 def test_github_format_on_the_bundled_site(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -89,8 +91,9 @@ def test_sarif_output_validates_against_the_schema(tmp_path: Path) -> None:
     run = document["runs"][0]
     assert [r["id"] for r in run["tool"]["driver"]["rules"]] == list(RULES)
     assert {r["ruleId"] for r in run["results"]} == {"unpublished-linked"}
-    assert all(r["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1
-               for r in run["results"])
+    assert all(
+        r["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1 for r in run["results"]
+    )
 
 
 def test_every_rule_has_a_docs_section_with_examples() -> None:
@@ -102,29 +105,41 @@ def test_every_rule_has_a_docs_section_with_examples() -> None:
         assert "Bad:" in body and "Good:" in body
 
 
-@pytest.mark.parametrize(("template", "rel", "expected"), [
-    ("/:collection/:path/", "foo.md", "/publications/foo/"),
-    ("/:collection/:path:output_ext", "sub/foo.md", "/publications/sub/foo.html"),
-    (urls.style_template("date"), "2021-03-04-hi.md", "/news/2021/03/04/hi.html"),
-    (urls.style_template("pretty"), "2021-03-04-hi.md", "/news/2021/03/04/hi/"),
-    (urls.style_template("ordinal"), "2021-03-04-hi.md", "/news/2021/063/hi.html"),
-    (urls.style_template("none"), "2021-03-04-hi.md", "/news/hi.html"),
-    ("/:categories/:title/", "2021-03-04-Hi There.md", "/news/Hi-There/"),
-])
+@pytest.mark.parametrize(
+    ("template", "rel", "expected"),
+    [
+        ("/:collection/:path/", "foo.md", "/publications/foo/"),
+        ("/:collection/:path:output_ext", "sub/foo.md", "/publications/sub/foo.html"),
+        (urls.style_template("date"), "2021-03-04-hi.md", "/news/2021/03/04/hi.html"),
+        (urls.style_template("pretty"), "2021-03-04-hi.md", "/news/2021/03/04/hi/"),
+        (urls.style_template("ordinal"), "2021-03-04-hi.md", "/news/2021/063/hi.html"),
+        (urls.style_template("none"), "2021-03-04-hi.md", "/news/hi.html"),
+        ("/:categories/:title/", "2021-03-04-Hi There.md", "/news/Hi-There/"),
+    ],
+)
 def test_document_urls(template: str, rel: str, expected: str) -> None:
     label = "publications" if ":collection" in template else "posts"
     assert urls.document_url(template, label, rel, dt.date(2021, 3, 4), ["News"]) == expected
 
 
-@pytest.mark.parametrize(("rel", "permalink", "style", "url", "dest"), [
-    ("_pages/about.md", "/", "date", "/", "index.html"),
-    ("_pages/cv.md", "/cv/", "date", "/cv/", "cv/index.html"),
-    ("_pages/talkmap.html", "/talkmap.html", "date", "/talkmap.html", "talkmap.html"),
-    ("_pages/x.md", "/publication/x", "date", "/publication/x", "publication/x.html"),
-    ("_pages/notes.md", None, "date", "/_pages/notes.html", "_pages/notes.html"),
-    ("_pages/notes.md", None, "/:categories/:title/", "/_pages/notes/", "_pages/notes/index.html"),
-    ("docs/index.md", None, "date", "/docs/", "docs/index.html"),
-])
+@pytest.mark.parametrize(
+    ("rel", "permalink", "style", "url", "dest"),
+    [
+        ("_pages/about.md", "/", "date", "/", "index.html"),
+        ("_pages/cv.md", "/cv/", "date", "/cv/", "cv/index.html"),
+        ("_pages/talkmap.html", "/talkmap.html", "date", "/talkmap.html", "talkmap.html"),
+        ("_pages/x.md", "/publication/x", "date", "/publication/x", "publication/x.html"),
+        ("_pages/notes.md", None, "date", "/_pages/notes.html", "_pages/notes.html"),
+        (
+            "_pages/notes.md",
+            None,
+            "/:categories/:title/",
+            "/_pages/notes/",
+            "_pages/notes/index.html",
+        ),
+        ("docs/index.md", None, "date", "/docs/", "docs/index.html"),
+    ],
+)
 def test_page_urls(rel: str, permalink: str | None, style: str, url: str, dest: str) -> None:
     assert urls.page_url(rel, permalink, style) == url
     assert urls.destination(url) == dest
@@ -146,10 +161,12 @@ def test_unknown_placeholder_is_reported_not_crashed(tmp_path: Path) -> None:
 def test_unknown_placeholder_in_a_collection_pattern_is_reported_once(tmp_path: Path) -> None:
     site = make_site(tmp_path)
     config = site / "_config.yml"
-    config.write_text(config.read_text().replace(
-        "  talks:\n    output: true\n    permalink: /:collection/:path/\n",
-        "  talks:\n    output: true\n    permalink: /:collection/:nosuch/\n",
-    ))
+    config.write_text(
+        config.read_text().replace(
+            "  talks:\n    output: true\n    permalink: /:collection/:path/\n",
+            "  talks:\n    output: true\n    permalink: /:collection/:nosuch/\n",
+        )
+    )
     (site / "_talks").mkdir()
     for day in (1, 2):
         (site / "_talks" / f"2021-01-0{day}-t.md").write_text(

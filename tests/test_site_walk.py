@@ -61,8 +61,16 @@ def test_the_index_knows_a_file_exactly_when_the_walk_finds_it(tmp_path: Path) -
         site = load_site(root, cached=False)
         walked = {item.rel for item in site.files() if item.kind != "outside-link"}
         index = SiteIndex(site, on_disk=False)
-        paths = {"", ".", "..", "../x", "/etc/passwd", "_posts/../_config.yml", "./_config.yml",
-                 "_config.yml/"}
+        paths = {
+            "",
+            ".",
+            "..",
+            "../x",
+            "/etc/passwd",
+            "_posts/../_config.yml",
+            "./_config.yml",
+            "_config.yml/",
+        }
         for folder, folders, files in os.walk(root):
             for name in [*folders, *files]:
                 paths.add(Path(folder, name).relative_to(root).as_posix())

@@ -55,8 +55,9 @@ def test_a_large_site_with_a_warm_cache_sees_every_change(
     papers = []
     for number in range(stat_ahead.MIN_FILES + 50):
         paper = site / "_publications" / f"2021-01-01-p{number:04}.md"
-        paper.write_text(f'---\ntitle: "P{number}"\ncategory: manuscripts\ndate: 2021-01-01\n'
-                         f"venue: J\n---\n")
+        paper.write_text(
+            f'---\ntitle: "P{number}"\ncategory: manuscripts\ndate: 2021-01-01\nvenue: J\n---\n'
+        )
         papers.append(paper)
     check = ("check", "--site", site, "--format", "json", "--jobs", "1")
     assert run_cli(*check).exit_code == 0  # fills the cache

@@ -14,22 +14,48 @@ from pagemgr.errors import UsageError
 MONTHS = {
     name: number
     for number, names in enumerate(
-        (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-         ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-         ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-         ("dec", "december")),
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
         start=1,
     )
     for name in names
 }
 KINDS = {
-    "article": "article", "inproceedings": "inproceedings", "conference": "inproceedings",
-    "proceedings": "inproceedings", "book": "book", "inbook": "book", "incollection": "book",
-    "phdthesis": "thesis", "mastersthesis": "thesis", "thesis": "thesis",
-    "techreport": "report", "unpublished": "preprint",
+    "article": "article",
+    "inproceedings": "inproceedings",
+    "conference": "inproceedings",
+    "proceedings": "inproceedings",
+    "book": "book",
+    "inbook": "book",
+    "incollection": "book",
+    "phdthesis": "thesis",
+    "mastersthesis": "thesis",
+    "thesis": "thesis",
+    "techreport": "report",
+    "unpublished": "preprint",
 }
-VENUE_FIELDS = ("journal", "journaltitle", "booktitle", "publisher", "school", "institution",
-                "organization", "howpublished")
+VENUE_FIELDS = (
+    "journal",
+    "journaltitle",
+    "booktitle",
+    "publisher",
+    "school",
+    "institution",
+    "organization",
+    "howpublished",
+)
 _DIGITS = re.compile(r"\d+")
 
 
@@ -45,8 +71,9 @@ def read_bibtex(path: Path) -> tuple[list[Work], list[Skipped]]:
     import bibtexparser
     from bibtexparser.bparser import BibTexParser
 
-    parser = BibTexParser(common_strings=True, ignore_nonstandard_types=False,
-                          interpolate_strings=True)
+    parser = BibTexParser(
+        common_strings=True, ignore_nonstandard_types=False, interpolate_strings=True
+    )
     try:
         database = bibtexparser.loads(text, parser)
     except Exception as exc:  # bibtexparser raises pyparsing errors of several kinds
@@ -61,8 +88,13 @@ def read_bibtex(path: Path) -> tuple[list[Work], list[Skipped]]:
     for entry in database.entries:
         key = str(entry.get("ID", "?"))
         if key in seen:
-            skipped.append(Skipped(key, "another entry above has the same key; this one was "
-                                        "not added (give it its own key)"))
+            skipped.append(
+                Skipped(
+                    key,
+                    "another entry above has the same key; this one was "
+                    "not added (give it its own key)",
+                )
+            )
             continue
         seen.add(key)
         work = entry_to_work({k.lower(): str(v) for k, v in entry.items()})
@@ -132,7 +164,7 @@ def split_names(field: str) -> Iterator[str]:
             depth += 1
         elif char == "}":
             depth -= 1
-        elif depth == 0 and field[index:index + 5].lower() == " and ":
+        elif depth == 0 and field[index : index + 5].lower() == " and ":
             if field[start:index].strip():
                 yield field[start:index].strip()
             start = index + 5

@@ -33,9 +33,17 @@ def learn_style(citations: Iterable[str]) -> tuple[Style, bool]:
     return style, bold > 0 and bold * 2 >= sum(votes.values())
 
 
-def build(authors: Sequence[Author], title: str, venue: str | None, year: int | None,
-          style: Style = DEFAULT_STYLE, me: str | None = None, bold: bool = False,
-          volume: str | None = None, number: str | None = None) -> str:
+def build(
+    authors: Sequence[Author],
+    title: str,
+    venue: str | None,
+    year: int | None,
+    style: Style = DEFAULT_STYLE,
+    me: str | None = None,
+    bold: bool = False,
+    volume: str | None = None,
+    number: str | None = None,
+) -> str:
     """The citation as HTML: every piece of text escaped once, markup added around it."""
     esc = _escape
     title_part = title if title.endswith(("?", "!", ".")) else title + "."

@@ -36,27 +36,56 @@ class Upstream:
 
 UPSTREAM: dict[str, Upstream] = {
     "publications": Upstream(
-        True, "/publication/{stem}",
-        ("title", "collection", "category", "permalink", "excerpt", "date", "venue",
-         "slidesurl", "paperurl", "bibtexurl", "citation"),
-        {"title": _D, "excerpt": _S, "venue": _S, "slidesurl": _S, "paperurl": _S,
-         "bibtexurl": _S, "citation": _S},
+        True,
+        "/publication/{stem}",
+        (
+            "title",
+            "collection",
+            "category",
+            "permalink",
+            "excerpt",
+            "date",
+            "venue",
+            "slidesurl",
+            "paperurl",
+            "bibtexurl",
+            "citation",
+        ),
+        {
+            "title": _D,
+            "excerpt": _S,
+            "venue": _S,
+            "slidesurl": _S,
+            "paperurl": _S,
+            "bibtexurl": _S,
+            "citation": _S,
+        },
         True,
     ),
     "talks": Upstream(
-        True, "/talks/{stem}",
+        True,
+        "/talks/{stem}",
         ("title", "collection", "type", "permalink", "venue", "date", "location"),
-        {"title": _D, "type": _D, "venue": _D, "location": _D}, True,
+        {"title": _D, "type": _D, "venue": _D, "location": _D},
+        True,
     ),
     "teaching": Upstream(
-        False, "/teaching/{stem}",
+        False,
+        "/teaching/{stem}",
         ("title", "collection", "type", "permalink", "venue", "date", "location"),
-        {"title": _D, "type": _D, "venue": _D, "location": _D}, True,
+        {"title": _D, "type": _D, "venue": _D, "location": _D},
+        True,
     ),
-    "portfolio": Upstream(False, None, ("title", "excerpt", "collection"),
-                          {"title": _D, "excerpt": _D}, True),
-    "posts": Upstream(True, "/posts/{year}/{month}/{slug}/", ("title", "date", "permalink", "tags"),
-                      {"title": _S}, False),
+    "portfolio": Upstream(
+        False, None, ("title", "excerpt", "collection"), {"title": _D, "excerpt": _D}, True
+    ),
+    "posts": Upstream(
+        True,
+        "/posts/{year}/{month}/{slug}/",
+        ("title", "date", "permalink", "tags"),
+        {"title": _S},
+        False,
+    ),
 }
 _DATED = re.compile(r"\d{4}-\d{2}-\d{2}-(.+)\Z")
 
@@ -93,8 +122,13 @@ class Conventions:
         match = _DATED.match(stem)
         slug = match.group(1) if match else stem
         day = date or dt.date.today()
-        return self.permalink.format(stem=stem, slug=slug, year=f"{day.year:04d}",
-                                     month=f"{day.month:02d}", day=f"{day.day:02d}")
+        return self.permalink.format(
+            stem=stem,
+            slug=slug,
+            year=f"{day.year:04d}",
+            month=f"{day.month:02d}",
+            day=f"{day.day:02d}",
+        )
 
     def taken(self) -> set[str]:
         names = set()
@@ -103,8 +137,11 @@ class Conventions:
         return names | {Path(e.rel).stem.casefold() for e in self.existing}
 
     def permalinks(self) -> set[str]:
-        return {_norm_url(str(e.data["permalink"])) for e in self.existing
-                if isinstance(e.data.get("permalink"), str)}
+        return {
+            _norm_url(str(e.data["permalink"]))
+            for e in self.existing
+            if isinstance(e.data.get("permalink"), str)
+        }
 
 
 def learn(site: Site, label: str) -> Conventions:
@@ -113,10 +150,18 @@ def learn(site: Site, label: str) -> Conventions:
     folder = site.root / (collection.folder if collection else f"_{label}")
     existing = list(_read_existing(site, label))
     conv = Conventions(
-        label=label, folder=folder, dated=upstream.dated, extension=".md",
-        permalink=upstream.permalink, order=list(upstream.order), styles=dict(upstream.styles),
-        collection_key=upstream.collection_key, newline="\n",
-        citation_style=citation.DEFAULT_STYLE, bold=False, existing=existing,
+        label=label,
+        folder=folder,
+        dated=upstream.dated,
+        extension=".md",
+        permalink=upstream.permalink,
+        order=list(upstream.order),
+        styles=dict(upstream.styles),
+        collection_key=upstream.collection_key,
+        newline="\n",
+        citation_style=citation.DEFAULT_STYLE,
+        bold=False,
+        existing=existing,
     )
     if not existing:
         return conv
@@ -186,8 +231,9 @@ def permalink_template(permalink: str, stem: str, date: dt.date | None) -> str |
     segments = value.split("/")
     named = False
     for index, segment in enumerate(segments):
-        base, dot, ext = segment.partition(".") if "." in segment and segment != stem else (
-            segment, "", "")
+        base, dot, ext = (
+            segment.partition(".") if "." in segment and segment != stem else (segment, "", "")
+        )
         if base == stem:
             segments[index] = "{stem}" + dot + ext
             named = True

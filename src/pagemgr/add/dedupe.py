@@ -21,8 +21,13 @@ class Index:
     arxivs: dict[str, Existing]
     titles: dict[str, list[Existing]]
 
-    def find(self, title: str | None, doi: str | None, arxiv: str | None,
-             also: Callable[[Existing], bool] | None = None) -> Match | None:
+    def find(
+        self,
+        title: str | None,
+        doi: str | None,
+        arxiv: str | None,
+        also: Callable[[Existing], bool] | None = None,
+    ) -> Match | None:
         """The item with this DOI or arXiv id, else the first with this title (and `also`)."""
         if doi and doi.casefold() in self.dois:
             return Match(self.dois[doi.casefold()], f"DOI {doi}")

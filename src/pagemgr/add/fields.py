@@ -12,10 +12,20 @@ from typing import Any
 from pagemgr.check.schemas import bundled_path
 
 # command name -> collection label
-KINDS = {"publication": "publications", "talk": "talks", "teaching": "teaching",
-         "portfolio": "portfolio", "post": "posts"}
-SCHEMAS = {"publications": "publication", "talks": "talk", "teaching": "teaching",
-           "portfolio": "portfolio", "posts": "post"}
+KINDS = {
+    "publication": "publications",
+    "talk": "talks",
+    "teaching": "teaching",
+    "portfolio": "portfolio",
+    "post": "posts",
+}
+SCHEMAS = {
+    "publications": "publication",
+    "talks": "talk",
+    "teaching": "teaching",
+    "portfolio": "portfolio",
+    "posts": "post",
+}
 NOT_OPTIONS = frozenset({"collection"})
 RENAMED = {"author": "sidebar-author"}  # --author names the paper's authors
 FieldKind = str  # "str" | "bool" | "list" | "json" | "date"

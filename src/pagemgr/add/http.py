@@ -70,8 +70,10 @@ class Fetcher:
                 wait = retry_after(exc.headers.get("Retry-After"), attempt)
                 last = f"HTTP {exc.code}"
                 if wait > MAX_WAIT:
-                    raise FetchError(f"{host} asks to wait {wait:.0f}s before asking again about "
-                                     f"{what} ({last}); try later") from None
+                    raise FetchError(
+                        f"{host} asks to wait {wait:.0f}s before asking again about "
+                        f"{what} ({last}); try later"
+                    ) from None
             except (TimeoutError, OSError) as exc:  # URLError is an OSError
                 reason = getattr(exc, "reason", exc)
                 if isinstance(reason, TimeoutError) or isinstance(exc, TimeoutError):
@@ -79,20 +81,32 @@ class Fetcher:
                 else:
                     last = str(reason)
                     if attempt == 1 and _offline(reason):
-                        raise FetchError(f"cannot reach {host} for {what} ({last}); are you "
-                                         "offline? Try again later, or use --bibtex") from None
+                        raise FetchError(
+                            f"cannot reach {host} for {what} ({last}); are you "
+                            "offline? Try again later, or use --bibtex"
+                        ) from None
                 wait = retry_after(None, attempt)
             if attempt < self.attempts:
                 time.sleep(wait)
-        raise FetchError(f"{host} did not answer about {what} after {self.attempts} tries "
-                         f"({last}); try again later")
+        raise FetchError(
+            f"{host} did not answer about {what} after {self.attempts} tries "
+            f"({last}); try again later"
+        )
 
 
 def _offline(reason: object) -> bool:
     text = str(reason).lower()
-    return any(word in text for word in ("name or service", "nodename", "getaddrinfo",
-                                          "network is unreachable", "connection refused",
-                                          "temporary failure in name resolution"))
+    return any(
+        word in text
+        for word in (
+            "name or service",
+            "nodename",
+            "getaddrinfo",
+            "network is unreachable",
+            "connection refused",
+            "temporary failure in name resolution",
+        )
+    )
 
 
 def retry_after(header: str | None, attempt: int) -> float:

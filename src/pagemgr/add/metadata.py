@@ -17,9 +17,15 @@ ARXIV_URL = "https://export.arxiv.org/api"
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV_NS = "{http://arxiv.org/schemas/atom}"
 CROSSREF_KINDS = {
-    "journal-article": "article", "proceedings-article": "inproceedings",
-    "book": "book", "book-chapter": "book", "monograph": "book", "edited-book": "book",
-    "posted-content": "preprint", "dissertation": "thesis", "report": "report",
+    "journal-article": "article",
+    "proceedings-article": "inproceedings",
+    "book": "book",
+    "book-chapter": "book",
+    "monograph": "book",
+    "edited-book": "book",
+    "posted-content": "preprint",
+    "dissertation": "thesis",
+    "report": "report",
 }
 
 
@@ -59,8 +65,9 @@ def crossref_work(message: dict[str, Any], doi: str) -> Work:
         work.month = parts[1] if len(parts) > 1 else None
         work.day = parts[2] if len(parts) > 2 else None
     if work.month is None and work.year is not None:
-        work.notes.append(f"{doi}: Crossref gives only the year, dated {work.year}-01-01; "
-                          "pass --date to change")
+        work.notes.append(
+            f"{doi}: Crossref gives only the year, dated {work.year}-01-01; pass --date to change"
+        )
     work.abstract = html_to_text(str(message["abstract"])) if message.get("abstract") else None
     work.volume = _str(message.get("volume"))
     work.number = _str(message.get("issue"))
@@ -113,8 +120,9 @@ def from_arxiv(arxiv_id: str, base: str, fetcher: Fetcher) -> Work:
         root = ElementTree.fromstring(body)
     except ElementTree.ParseError:
         forget(url)
-        raise FetchError(f"{urllib.parse.urlparse(url).netloc} sent an answer about {what} "
-                         "that is not valid XML") from None
+        raise FetchError(
+            f"{urllib.parse.urlparse(url).netloc} sent an answer about {what} that is not valid XML"
+        ) from None
     entries = [e for e in root.findall(f"{ATOM}entry") if _arxiv_entry_ok(e)]
     if not entries:
         forget(url)
@@ -132,8 +140,9 @@ def arxiv_work(entry: ElementTree.Element, arxiv_id: str) -> Work:
     work.arxiv = parse_arxiv(entry.findtext(f"{ATOM}id") or "") or arxiv_id
     work.title = " ".join((entry.findtext(f"{ATOM}title") or "").split()) or None
     work.abstract = " ".join((entry.findtext(f"{ATOM}summary") or "").split()) or None
-    work.authors = [_split_name(a.findtext(f"{ATOM}name") or "")
-                    for a in entry.findall(f"{ATOM}author")]
+    work.authors = [
+        _split_name(a.findtext(f"{ATOM}name") or "") for a in entry.findall(f"{ATOM}author")
+    ]
     published = entry.findtext(f"{ATOM}published") or ""
     match = re.match(r"(\d{4})-(\d{2})-(\d{2})", published)
     if match:

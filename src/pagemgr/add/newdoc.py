@@ -68,8 +68,10 @@ def write_new(path: Path, text: str) -> None:
         try:
             os.link(temp, path)  # fails if `path` exists: nothing is ever overwritten
         except FileExistsError:
-            raise PagemgrError(f"{path} appeared while pagemgr was writing; nothing was "
-                               "written, run the command again") from None
+            raise PagemgrError(
+                f"{path} appeared while pagemgr was writing; nothing was "
+                "written, run the command again"
+            ) from None
         except OSError:  # a file system without hard links
             with open(path, "x", encoding="utf-8", newline="") as handle:
                 handle.write(text)

@@ -16,13 +16,27 @@ Predicate = Callable[[Any], bool]
 Schema = dict[str, Any]
 
 _ANNOTATIONS = frozenset(
-    {"$schema", "$id", "$comment", "$defs", "definitions", "title", "description", "examples",
-     "default", "deprecated", "readOnly", "writeOnly"}
+    {
+        "$schema",
+        "$id",
+        "$comment",
+        "$defs",
+        "definitions",
+        "title",
+        "description",
+        "examples",
+        "default",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+    }
 )
 _TYPES: dict[str, Callable[[Any], bool]] = {
     "string": lambda v: isinstance(v, str),
-    "integer": lambda v: (isinstance(v, int) and not isinstance(v, bool))
-    or (isinstance(v, float) and v.is_integer()),
+    "integer": lambda v: (
+        (isinstance(v, int) and not isinstance(v, bool))
+        or (isinstance(v, float) and v.is_integer())
+    ),
     "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
     "boolean": lambda v: isinstance(v, bool),
     "null": lambda v: v is None,
@@ -42,9 +56,7 @@ _EXACT_TYPES: dict[str, tuple[type, ...]] = {
 
 
 # Keywords `text_test` folds into one function.
-_TEXT_KEYWORDS = frozenset(
-    {"type", "minLength", "maxLength", "pattern", "format", "enum", "const"}
-)
+_TEXT_KEYWORDS = frozenset({"type", "minLength", "maxLength", "pattern", "format", "enum", "const"})
 
 
 class Unsupported(Exception):
@@ -78,8 +90,12 @@ def json_equal(a: Any, b: Any) -> bool:
 
 
 class _Compiler:
-    def __init__(self, root: Schema, conforms: Callable[[Any, str], bool],
-                 format_check: Callable[[str], Predicate | None] | None) -> None:
+    def __init__(
+        self,
+        root: Schema,
+        conforms: Callable[[Any, str], bool],
+        format_check: Callable[[str], Predicate | None] | None,
+    ) -> None:
         self.root = root
         self.conforms = conforms
         self.format_check = format_check
@@ -206,7 +222,8 @@ class _Compiler:
             if not isinstance(v, dict):
                 return True
             return all(
-                test(item) for key, item in v.items()
+                test(item)
+                for key, item in v.items()
                 if key not in known and not any(p.search(key) for p in patterns)
             )
 
@@ -234,8 +251,11 @@ class _Compiler:
         return lambda v: json_equal(v, value)
 
     def kw_enum(self, value: list[Any], _: Schema) -> Predicate:
-        texts = [option for option in value if isinstance(option, str)] if isinstance(
-            value, list) else []
+        texts = (
+            [option for option in value if isinstance(option, str)]
+            if isinstance(value, list)
+            else []
+        )
         # A plain string equals only the plain strings among the options (see json_equal).
         plain = isinstance(value, list) and all(type(option) is str for option in texts)
         strings = frozenset(texts) if plain else frozenset()

@@ -21,8 +21,19 @@ class Finding:
     source: str = ""  # the text of the line, for reporters that quote it
 
     def __reduce__(self) -> tuple[type[Finding], tuple[Any, ...]]:
-        return (Finding, (self.path, self.line, self.column, self.severity, self.rule,
-                          self.message, self.hint, self.source))
+        return (
+            Finding,
+            (
+                self.path,
+                self.line,
+                self.column,
+                self.severity,
+                self.rule,
+                self.message,
+                self.hint,
+                self.source,
+            ),
+        )
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.rule)

@@ -56,14 +56,17 @@ def run_checks(
         selected = list(items)
         chosen = {item.rel for item in selected}
         everything = itertools.chain(
-            selected, (item for item in site.files() if item.rel not in chosen))
+            selected, (item for item in site.files() if item.rel not in chosen)
+        )
     about = frozenset(chosen.union(named))
-    rules = site_rules.SiteRules(site, schemas, None if complete else about, site_wide,
-                                 on_disk=not use_cache)
+    rules = site_rules.SiteRules(
+        site, schemas, None if complete else about, site_wide, on_disk=not use_cache
+    )
     try:
         result = CheckResult(root=site.root)
-        for item, report, record in reading.results(checker, everything, overlay, jobs,
-                                                    encoded=not use_cache):
+        for item, report, record in reading.results(
+            checker, everything, overlay, jobs, encoded=not use_cache
+        ):
             rules.add(item, report, record)
             if report is not None and (complete or item.rel in chosen):
                 result.files_checked += 1
@@ -72,7 +75,8 @@ def run_checks(
             reading.finish(whole_walk=True)
         cross = rules.findings()
         result.findings.extend(
-            with_sources(site, [f for f in cross if complete or f.path in about]))
+            with_sources(site, [f for f in cross if complete or f.path in about])
+        )
         result.findings = settings.apply(result.findings, rules.index.suppressions)
     finally:
         rules.close()

@@ -43,11 +43,13 @@ _RULES = (
     Rule("output-collision", "error", "two sources are written to the same output file"),
     Rule("redirect-collision", "error", "a redirect_from entry overwrites a real page"),
     Rule("date-mismatch", "warning", "date: differs from the date in the file name"),
-    Rule("permalink-drift", "warning", "a permalink that does not follow its file name, unlike "
-         "its neighbours (copy-paste)"),
+    Rule(
+        "permalink-drift",
+        "warning",
+        "a permalink that does not follow its file name, unlike its neighbours (copy-paste)",
+    ),
     Rule("collection-mismatch", "warning", "collection: names another collection than the folder"),
-    Rule("bad-permalink", "error", "a permalink placeholder Jekyll does not know; the build "
-         "stops"),
+    Rule("bad-permalink", "error", "a permalink placeholder Jekyll does not know; the build stops"),
     Rule("post-filename", "error", "a post not named YYYY-MM-DD-slug; Jekyll ignores it"),
     Rule("undeclared-collection", "error", "an _folder of documents that is not a collection"),
     Rule("no-front-matter", "error", "a collection document without front matter is not rendered"),

@@ -169,9 +169,13 @@ class _Node:
         self.patterned = bool(self.inner.get("patternProperties"))
         self._items: _Node | None = None
         self.named: dict[Any, _Node] = {}  # child of a key of `properties`, made on first use
-        self.leaf = known is None and not self.has_items and not any(
-            self.inner.get(name) for name in ("properties", "patternProperties", "items",
-                                              "additionalProperties")
+        self.leaf = (
+            known is None
+            and not self.has_items
+            and not any(
+                self.inner.get(name)
+                for name in ("properties", "patternProperties", "items", "additionalProperties")
+            )
         )
 
     def items(self) -> _Node:

@@ -103,11 +103,30 @@ def _predicate(path: Path) -> Callable[[Any], bool] | None:
 
 
 # Every format jsonschema's checker may know (some only with optional packages installed).
-_JSONSCHEMA_FORMATS = frozenset({
-    "color", "date", "date-time", "duration", "email", "hostname", "idn-email", "idn-hostname",
-    "ipv4", "ipv6", "iri", "iri-reference", "json-pointer", "regex", "relative-json-pointer",
-    "time", "uri", "uri-reference", "uri-template", "uuid",
-})
+_JSONSCHEMA_FORMATS = frozenset(
+    {
+        "color",
+        "date",
+        "date-time",
+        "duration",
+        "email",
+        "hostname",
+        "idn-email",
+        "idn-hostname",
+        "ipv4",
+        "ipv6",
+        "iri",
+        "iri-reference",
+        "json-pointer",
+        "regex",
+        "relative-json-pointer",
+        "time",
+        "uri",
+        "uri-reference",
+        "uri-template",
+        "uuid",
+    }
+)
 _URI_FORMATS = frozenset({"uri", "uri-reference", "iri", "iri-reference"})
 
 

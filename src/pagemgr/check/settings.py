@@ -29,8 +29,9 @@ class Settings:
             return False
         return self.select is None or rule in self.select
 
-    def apply(self, findings: Iterable[Finding],
-              suppressions: Mapping[str, frozenset[str]]) -> list[Finding]:
+    def apply(
+        self, findings: Iterable[Finding], suppressions: Mapping[str, frozenset[str]]
+    ) -> list[Finding]:
         kept: list[Finding] = []
         for finding in [*findings, *unknown_suppressions(suppressions)]:
             if not self.keeps(finding.rule) or finding.rule in suppressions.get(finding.path, ()):
@@ -84,9 +85,15 @@ def unknown_suppressions(suppressions: Mapping[str, frozenset[str]]) -> list[Fin
     found = []
     for path, names in suppressions.items():
         for name in sorted(names - set(RULES)):
-            found.append(Finding(
-                path, 1, 1, severity_of("bad-suppression"), "bad-suppression",
-                f"`# pagemgr: ignore[{name}]` names no rule pagemgr has",
-                "check the id against docs/rules.md",
-            ))
+            found.append(
+                Finding(
+                    path,
+                    1,
+                    1,
+                    severity_of("bad-suppression"),
+                    "bad-suppression",
+                    f"`# pagemgr: ignore[{name}]` names no rule pagemgr has",
+                    "check the id against docs/rules.md",
+                )
+            )
     return found

@@ -139,8 +139,12 @@ FILE_AND_PATH = _stacked(
     click.argument("file", type=click.Path(path_type=Path)), click.argument("path")
 )
 VALUE_EDIT = _stacked(
-    FILE_AND_PATH, click.argument("value", required=False), TYPE_OPTION, DRY_RUN_OPTION,
-    FORCE_OPTION, SITE_OPTION,
+    FILE_AND_PATH,
+    click.argument("value", required=False),
+    TYPE_OPTION,
+    DRY_RUN_OPTION,
+    FORCE_OPTION,
+    SITE_OPTION,
 )
 REMOVAL_EDIT = _stacked(FILE_AND_PATH, DRY_RUN_OPTION, FORCE_OPTION, SITE_OPTION)
 

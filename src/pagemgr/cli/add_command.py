@@ -40,51 +40,96 @@ def build_command(name: str) -> click.Command:
     ]
     if label == "publications":
         params += [
-            click.Option(["--author", "authors"], multiple=True, metavar="NAME",
-                         help="An author of the paper, for the citation: 'Given Family' or "
-                              "'Family, Given' (repeatable, in order)."),
-            click.Option(["--bibtex", "bibtex"], multiple=True,
-                         type=click.Path(dir_okay=False, path_type=Path),
-                         help="Add every entry of this BibTeX file (repeatable)."),
-            click.Option(["--doi", "doi"], multiple=True,
-                         help="Add the work with this DOI, from Crossref (repeatable)."),
-            click.Option(["--arxiv", "arxiv"], multiple=True,
-                         help="Add the preprint with this arXiv id, from arXiv (repeatable)."),
-            click.Option(["--me", "me"], metavar="NAME",
-                         help="Your name as it appears in author lists (default: "
-                              "author.name in _config.yml)."),
-            click.Option(["--bold-me/--no-bold-me", "bold"], default=None,
-                         help="Bold your name in the citation (default: as the site's "
-                              "existing citations do)."),
-            click.Option(["--update", "update"], is_flag=True,
-                         help="If the work is already on the site, refresh its venue, date, "
-                              "links and citation from the source; keep everything else."),
-            click.Option(["--crossref-url", "crossref_url"], metavar="URL",
-                         help="Crossref API base URL (env PAGEMGR_CROSSREF_URL; default "
-                              "https://api.crossref.org)."),
-            click.Option(["--arxiv-url", "arxiv_url"], metavar="URL",
-                         help="arXiv API base URL (env PAGEMGR_ARXIV_URL; default "
-                              "https://export.arxiv.org/api)."),
-            click.Option(["--timeout", "timeout"], type=click.FloatRange(0.1, 300), default=10.0,
-                         show_default=True, help="Seconds to wait for Crossref or arXiv."),
-            click.Option(["--no-cache", "no_cache"], is_flag=True,
-                         help="Ask Crossref or arXiv again instead of using cached answers."),
+            click.Option(
+                ["--author", "authors"],
+                multiple=True,
+                metavar="NAME",
+                help="An author of the paper, for the citation: 'Given Family' or "
+                "'Family, Given' (repeatable, in order).",
+            ),
+            click.Option(
+                ["--bibtex", "bibtex"],
+                multiple=True,
+                type=click.Path(dir_okay=False, path_type=Path),
+                help="Add every entry of this BibTeX file (repeatable).",
+            ),
+            click.Option(
+                ["--doi", "doi"],
+                multiple=True,
+                help="Add the work with this DOI, from Crossref (repeatable).",
+            ),
+            click.Option(
+                ["--arxiv", "arxiv"],
+                multiple=True,
+                help="Add the preprint with this arXiv id, from arXiv (repeatable).",
+            ),
+            click.Option(
+                ["--me", "me"],
+                metavar="NAME",
+                help="Your name as it appears in author lists (default: "
+                "author.name in _config.yml).",
+            ),
+            click.Option(
+                ["--bold-me/--no-bold-me", "bold"],
+                default=None,
+                help="Bold your name in the citation (default: as the site's "
+                "existing citations do).",
+            ),
+            click.Option(
+                ["--update", "update"],
+                is_flag=True,
+                help="If the work is already on the site, refresh its venue, date, "
+                "links and citation from the source; keep everything else.",
+            ),
+            click.Option(
+                ["--crossref-url", "crossref_url"],
+                metavar="URL",
+                help="Crossref API base URL (env PAGEMGR_CROSSREF_URL; default "
+                "https://api.crossref.org).",
+            ),
+            click.Option(
+                ["--arxiv-url", "arxiv_url"],
+                metavar="URL",
+                help="arXiv API base URL (env PAGEMGR_ARXIV_URL; default "
+                "https://export.arxiv.org/api).",
+            ),
+            click.Option(
+                ["--timeout", "timeout"],
+                type=click.FloatRange(0.1, 300),
+                default=10.0,
+                show_default=True,
+                help="Seconds to wait for Crossref or arXiv.",
+            ),
+            click.Option(
+                ["--no-cache", "no_cache"],
+                is_flag=True,
+                help="Ask Crossref or arXiv again instead of using cached answers.",
+            ),
         ]
     params += [
         click.Option(["--slug", "slug"], help="File-name slug (default: from the title)."),
         click.Option(["--body", "body"], help="Text (Markdown) below the front matter."),
-        click.Option(["--dry-run", "dry_run"], is_flag=True,
-                     help="Print the files that would be created, with their content; write "
-                          "nothing."),
-        click.Option(["--prompt/--no-prompt", "prompt"], default=None,
-                     help="Ask for missing required fields (default: only on a terminal)."),
-        click.Option(["--commit", "commit"], is_flag=True,
-                     help="Commit the new files (only them) with git."),
-        click.Option(["--push", "push"], is_flag=True,
-                     help="Commit, then push (implies --commit)."),
-        click.Option(["--site", "site_path"], type=click.Path(file_okay=False, path_type=Path),
-                     help="The site's folder (default: the nearest folder upward with "
-                          "_config.yml)."),
+        click.Option(
+            ["--dry-run", "dry_run"],
+            is_flag=True,
+            help="Print the files that would be created, with their content; write nothing.",
+        ),
+        click.Option(
+            ["--prompt/--no-prompt", "prompt"],
+            default=None,
+            help="Ask for missing required fields (default: only on a terminal).",
+        ),
+        click.Option(
+            ["--commit", "commit"], is_flag=True, help="Commit the new files (only them) with git."
+        ),
+        click.Option(
+            ["--push", "push"], is_flag=True, help="Commit, then push (implies --commit)."
+        ),
+        click.Option(
+            ["--site", "site_path"],
+            type=click.Path(file_okay=False, path_type=Path),
+            help="The site's folder (default: the nearest folder upward with _config.yml).",
+        ),
     ]
 
     def callback(**kwargs: Any) -> None:
@@ -95,8 +140,10 @@ def build_command(name: str) -> click.Command:
 
     summary = {
         "publications": "Add a publication from flags, BibTeX, a DOI or an arXiv id.",
-        "talks": "Add a talk.", "teaching": "Add a teaching entry.",
-        "portfolio": "Add a portfolio item.", "posts": "Add a blog post (YYYY-MM-DD-slug.md).",
+        "talks": "Add a talk.",
+        "teaching": "Add a teaching entry.",
+        "portfolio": "Add a portfolio item.",
+        "posts": "Add a blog post (YYYY-MM-DD-slug.md).",
     }[label]
     epilog = (
         "\b\nExamples:\n"
@@ -104,11 +151,16 @@ def build_command(name: str) -> click.Command:
         "  pagemgr add publication --bibtex refs.bib --dry-run\n"
         "  pagemgr add publication --title 'A Paper' --venue 'Journal 1' --date 2024-03-01 \\\n"
         "      --category manuscripts --author 'Jane Doe' --author 'John Roe'"
-        if label == "publications" else None
+        if label == "publications"
+        else None
     )
     return click.Command(
-        name, params=params, callback=callback, help=summary + "\n\nMissing required fields "
+        name,
+        params=params,
+        callback=callback,
+        help=summary + "\n\nMissing required fields "
         "are asked for on a terminal; otherwise they are one error listing all of them. Exit "
         "status: 0 added (or already there), 1 something could not be added, 2 usage error.",
-        epilog=epilog, context_settings={"help_option_names": ["-h", "--help"]},
+        epilog=epilog,
+        context_settings={"help_option_names": ["-h", "--help"]},
     )

@@ -39,8 +39,13 @@ CATEGORY_GUESSES = {
     "thesis": ("theses", "thesis"),
     "report": ("reports", "report"),
 }
-NOUN = {"publications": "publication", "talks": "talk", "teaching": "teaching entry",
-        "portfolio": "portfolio item", "posts": "post"}
+NOUN = {
+    "publications": "publication",
+    "talks": "talk",
+    "teaching": "teaching entry",
+    "portfolio": "portfolio item",
+    "posts": "post",
+}
 
 
 @dataclass
@@ -86,7 +91,8 @@ class Outcome:
 def request_from(label: str, kwargs: dict[str, Any]) -> Request:
     keys = {key.replace("-", "_"): key for key in schema_fields.fields(label)}
     given = {
-        keys[name[len("field__"):]]: value for name, value in kwargs.items()
+        keys[name[len("field__") :]]: value
+        for name, value in kwargs.items()
         if name.startswith("field__") and value is not None and value != ()
     }
     rest = {name: value for name, value in kwargs.items() if not name.startswith("field__")}
@@ -184,8 +190,10 @@ def parse_date(text: str, option: str = "--date") -> yamlio.JekyllDate:
 
 def check_title(title: str) -> None:
     if len(title) > MAX_TITLE:
-        raise UsageError(f"the title is {len(title):,} characters long; at most {MAX_TITLE} "
-                         "fit a page heading and a file name")
+        raise UsageError(
+            f"the title is {len(title):,} characters long; at most {MAX_TITLE} "
+            "fit a page heading and a file name"
+        )
     if not slugs.make_slug(title):
         raise UsageError(f"the title {title!r} has no letters or digits; give a real title")
 
@@ -195,8 +203,10 @@ def _check_category(site: Site, value: Any) -> None:
     if value is None or categories is None or str(value) in categories:
         return
     names = ", ".join(str(name) for name in categories)
-    raise UsageError(f"category {value!r} is not a key of publication_category in _config.yml, "
-                     f"so the publications page would hide the paper; use one of: {names}")
+    raise UsageError(
+        f"category {value!r} is not a key of publication_category in _config.yml, "
+        f"so the publications page would hide the paper; use one of: {names}"
+    )
 
 
 def parse_author(text: str) -> Author:
@@ -238,8 +248,9 @@ def _gather(req: Request, dois: list[str], arxivs: list[str], outcome: Outcome) 
     return works
 
 
-def _draft_from_work(work: Work, flags: dict[str, Any], req: Request, site: Site,
-                     conv: Conventions) -> Draft:
+def _draft_from_work(
+    work: Work, flags: dict[str, Any], req: Request, site: Site, conv: Conventions
+) -> Draft:
     values: dict[str, Any] = {}
     if work.title:
         values["title"] = work.title
@@ -261,8 +272,7 @@ def _draft_from_work(work: Work, flags: dict[str, Any], req: Request, site: Site
     return Draft(work.key, values, work, body)
 
 
-def _draft_from_flags(flags: dict[str, Any], req: Request, site: Site,
-                      conv: Conventions) -> Draft:
+def _draft_from_flags(flags: dict[str, Any], req: Request, site: Site, conv: Conventions) -> Draft:
     values = dict(flags)
     if req.label == "posts" and "date" not in values:
         values["date"] = yamlio.JekyllDate(dt.date.today())
@@ -278,8 +288,14 @@ def _guess_category(site: Site, kind: str) -> str | None:
     return next((name for name in CATEGORY_GUESSES.get(kind, ()) if name in categories), None)
 
 
-def _add_citation(values: dict[str, Any], authors: list[Author], work: Work | None,
-                  req: Request, site: Site, conv: Conventions) -> None:
+def _add_citation(
+    values: dict[str, Any],
+    authors: list[Author],
+    work: Work | None,
+    req: Request,
+    site: Site,
+    conv: Conventions,
+) -> None:
     if req.label != "publications" or "citation" in values or not authors:
         return
     if "title" not in values:
@@ -291,8 +307,15 @@ def _add_citation(values: dict[str, Any], authors: list[Author], work: Work | No
     me = req.me or (str(owner) if owner else None)
     bold = req.bold if req.bold is not None else conv.bold
     values["citation"] = citation.build(
-        authors, str(values["title"]), values.get("venue"), year, conv.citation_style, me, bold,
-        work.volume if work else None, work.number if work else None,
+        authors,
+        str(values["title"]),
+        values.get("venue"),
+        year,
+        conv.citation_style,
+        me,
+        bold,
+        work.volume if work else None,
+        work.number if work else None,
     )
 
 
@@ -319,8 +342,9 @@ def required(label: str, site: Site) -> list[str]:
     return keys
 
 
-def _complete(drafts: list[Draft], req: Request, site: Site, conv: Conventions,
-              outcome: Outcome, single: bool) -> None:
+def _complete(
+    drafts: list[Draft], req: Request, site: Site, conv: Conventions, outcome: Outcome, single: bool
+) -> None:
     keys = required(req.label, site)
     can_prompt = req.prompt if req.prompt is not None else sys.stdin.isatty()
     for draft in drafts:
@@ -329,15 +353,23 @@ def _complete(drafts: list[Draft], req: Request, site: Site, conv: Conventions,
             for key in missing:
                 draft.values[key] = _ask(key, req.label, site)
             if req.label == "publications" and req.authors:
-                _add_citation(draft.values, [parse_author(a) for a in req.authors], draft.work,
-                              req, site, conv)
+                _add_citation(
+                    draft.values,
+                    [parse_author(a) for a in req.authors],
+                    draft.work,
+                    req,
+                    site,
+                    conv,
+                )
             missing = []
         if not missing:
             continue
         flags = ", ".join(schema_fields.option_name(key) for key in missing)
         if single:
-            raise UsageError(f"missing required field{'s' if len(missing) > 1 else ''}: {flags} "
-                             "(pass them, or run on a terminal to be asked)")
+            raise UsageError(
+                f"missing required field{'s' if len(missing) > 1 else ''}: {flags} "
+                "(pass them, or run on a terminal to be asked)"
+            )
         draft.incomplete = True
         outcome.problems.append(f"{draft.name}: missing {flags}; pass it to apply to every entry")
 
@@ -347,11 +379,16 @@ def _ask(key: str, label: str, site: Site) -> Any:
     click.echo(f"{key}: {spec.get('description', '')}", err=True)
     categories = site.publication_categories
     if key == "category" and label == "publications" and categories:
-        return click.prompt("category", type=click.Choice([str(c) for c in categories]),
-                            default=str(next(iter(categories))), err=True)
+        return click.prompt(
+            "category",
+            type=click.Choice([str(c) for c in categories]),
+            default=str(next(iter(categories))),
+            err=True,
+        )
     if schema_fields.field_kind(spec) == "date":
-        return click.prompt("date", default=dt.date.today().isoformat(), err=True,
-                            value_proc=_prompted_date)
+        return click.prompt(
+            "date", default=dt.date.today().isoformat(), err=True, value_proc=_prompted_date
+        )
     return click.prompt(key, value_proc=_prompted_text(key), err=True)
 
 
@@ -380,8 +417,15 @@ def _prompted_text(key: str) -> Any:
 # --- one item -----------------------------------------------------------------------------------
 
 
-def _add_one(draft: Draft, req: Request, site: Site, conv: Conventions, index: dedupe.Index,
-             planned: set[str], outcome: Outcome) -> None:
+def _add_one(
+    draft: Draft,
+    req: Request,
+    site: Site,
+    conv: Conventions,
+    index: dedupe.Index,
+    planned: set[str],
+    outcome: Outcome,
+) -> None:
     values = draft.values
     title = str(values["title"])
     check_title(title)
@@ -393,8 +437,11 @@ def _add_one(draft: Draft, req: Request, site: Site, conv: Conventions, index: d
         if req.update:
             _update(site, match, values, req.dry_run, outcome)
         else:
-            click.echo(f"pagemgr: {draft.name}: already on the site as {match.item.rel} (same "
-                       f"{match.reason}); nothing written (--update refreshes it)", err=True)
+            click.echo(
+                f"pagemgr: {draft.name}: already on the site as {match.item.rel} (same "
+                f"{match.reason}); nothing written (--update refreshes it)",
+                err=True,
+            )
         return
     date = values.get("date")
     day = date.value if isinstance(date, yamlio.JekyllDate) else None
@@ -424,20 +471,23 @@ def _add_one(draft: Draft, req: Request, site: Site, conv: Conventions, index: d
     click.echo(f"pagemgr: added {rel}", err=True)
 
 
-def _duplicate(label: str, index: dedupe.Index, values: dict[str, Any],
-               work: Work | None) -> dedupe.Match | None:
+def _duplicate(
+    label: str, index: dedupe.Index, values: dict[str, Any], work: Work | None
+) -> dedupe.Match | None:
     title = str(values["title"])
     doi = work.doi if work else None
     arxiv = work.arxiv if work else None
     if label in ("publications", "portfolio"):
         return index.find(title, doi, arxiv)
     # a talk, course or post may well reuse a title: the same one on the same date is a repeat
-    return index.find(title, doi, arxiv,
-                      lambda item: render.same(item.data.get("date"), values.get("date")))
+    return index.find(
+        title, doi, arxiv, lambda item: render.same(item.data.get("date"), values.get("date"))
+    )
 
 
-def _place(req: Request, conv: Conventions, title: str, day: dt.date | None,
-           planned: set[str]) -> tuple[str, str | None]:
+def _place(
+    req: Request, conv: Conventions, title: str, day: dt.date | None, planned: set[str]
+) -> tuple[str, str | None]:
     slug = slugs.checked_slug(req.slug) if req.slug else slugs.make_slug(title)
     if not slug:
         raise UsageError(f"the title {title!r} gives an empty file name; pass --slug")
@@ -458,28 +508,32 @@ def _place(req: Request, conv: Conventions, title: str, day: dt.date | None,
 def _liquid_safe(body: str) -> str:
     """Jekyll runs Liquid on the body: text with `{{` or `{%` is shown as written."""
     if "{{" in body or "{%" in body:
-        return "{% raw %}\n" + body.replace("{% endraw %}", "{% endraw %}{{ '{% endraw %}' }}"
-                                            "{% raw %}") + "\n{% endraw %}"
+        return (
+            "{% raw %}\n"
+            + body.replace("{% endraw %}", "{% endraw %}{{ '{% endraw %}' }}{% raw %}")
+            + "\n{% endraw %}"
+        )
     return body
 
 
 # --- --update -----------------------------------------------------------------------------------
 
 
-def _update(site: Site, match: dedupe.Match, values: dict[str, Any], dry_run: bool,
-            outcome: Outcome) -> None:
+def _update(
+    site: Site, match: dedupe.Match, values: dict[str, Any], dry_run: bool, outcome: Outcome
+) -> None:
     from pagemgr.edit import editing, splice
     from pagemgr.edit.editpath import parse_path
 
     target = editing.open_target(match.item.path, site.root)
     current = target.data()
     changes = {
-        key: values[key] for key in UPDATE_KEYS
+        key: values[key]
+        for key in UPDATE_KEYS
         if key in values and not render.same(current.get(key), values[key])
     }
     if not changes:
-        click.echo(f"pagemgr: {match.item.rel}: already up to date (same {match.reason})",
-                   err=True)
+        click.echo(f"pagemgr: {match.item.rel}: already up to date (same {match.reason})", err=True)
         return
 
     def operation(text: str) -> str:
@@ -488,8 +542,9 @@ def _update(site: Site, match: dedupe.Match, values: dict[str, Any], dry_run: bo
         return text
 
     def expect(data: Any) -> bool:
-        return isinstance(data, dict) and all(render.same(data.get(k), v)
-                                              for k, v in changes.items())
+        return isinstance(data, dict) and all(
+            render.same(data.get(k), v) for k, v in changes.items()
+        )
 
     result = editing.edit(target, operation, expect=expect, dry_run=dry_run)
     if dry_run:
@@ -497,8 +552,9 @@ def _update(site: Site, match: dedupe.Match, values: dict[str, Any], dry_run: bo
         return
     outcome.updated.append(match.item.path)
     click.echo(match.item.rel)
-    click.echo(f"pagemgr: updated {', '.join(changes)} in {match.item.rel} (same "
-               f"{match.reason})", err=True)
+    click.echo(
+        f"pagemgr: updated {', '.join(changes)} in {match.item.rel} (same {match.reason})", err=True
+    )
 
 
 # --- --commit -----------------------------------------------------------------------------------

@@ -22,8 +22,16 @@ def append(
 ) -> int:
     parts = parse_path(path)
     return value_edit(
-        file, parts, value, type_name, "append", _appended, f"appended to {format_path(parts)}",
-        dry_run=dry_run, force=force, site_path=site_path,
+        file,
+        parts,
+        value,
+        type_name,
+        "append",
+        _appended,
+        f"appended to {format_path(parts)}",
+        dry_run=dry_run,
+        force=force,
+        site_path=site_path,
     )
 
 
@@ -35,8 +43,10 @@ def _appended(parts: editpath.EditPath, value: Any) -> Expectation:
             return False
         if isinstance(got, dict) and isinstance(value, dict):
             return all(render.same(plain_json(got.get(k)), plain_json(v)) for k, v in value.items())
-        return isinstance(got, list) and bool(got) and (
-            render.same(plain_json(got[-1]), plain_json(value))
+        return (
+            isinstance(got, list)
+            and bool(got)
+            and (render.same(plain_json(got[-1]), plain_json(value)))
         )
 
     return check

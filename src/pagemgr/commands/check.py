@@ -38,16 +38,26 @@ def check(
             return EXIT_OK
     settings = settings_module.load(site, select, ignore)
     items = site.files_under(paths) if paths else site.files()
-    result = run_checks(site, items, settings, complete=not paths, use_cache=use_cache,
-                         jobs=jobs, site_wide=site_wide, named=named_files(site, paths))
+    result = run_checks(
+        site,
+        items,
+        settings,
+        complete=not paths,
+        use_cache=use_cache,
+        jobs=jobs,
+        site_wide=site_wide,
+        named=named_files(site, paths),
+    )
     REPORTERS[output_format](result, sys.stdout, color)
     return exit_code(result, strict)
 
 
 def named_files(site: Site, paths: Sequence[Path]) -> list[str]:
     """Site-relative paths of the files named (folders are expanded by the walk instead)."""
-    return [site.rel(Path(os.path.normpath(path.absolute())))
-            for path in files_in_site(site.root, paths)]
+    return [
+        site.rel(Path(os.path.normpath(path.absolute())))
+        for path in files_in_site(site.root, paths)
+    ]
 
 
 def exit_code(result: CheckResult, strict: bool) -> int:

@@ -16,8 +16,9 @@ EXIT_CLEAN = 0
 EXIT_CHANGED = 1
 
 
-def fix(site_path: Path | None, paths: Sequence[Path], dry_run: bool = False,
-        hook: bool = False) -> int:
+def fix(
+    site_path: Path | None, paths: Sequence[Path], dry_run: bool = False, hook: bool = False
+) -> int:
     root = find_site_root(site_path, hook_start(paths) if hook else Path.cwd())
     site = load_site(root)
     if hook:
@@ -45,8 +46,10 @@ def fix(site_path: Path | None, paths: Sequence[Path], dry_run: bool = False,
             changed += 1
             if dry_run:
                 click.echo(outcome.diff, nl=False)
-            click.echo(f"{'would fix' if dry_run else 'fixed'} {item.rel}: {', '.join(applied)}",
-                       err=dry_run)
+            click.echo(
+                f"{'would fix' if dry_run else 'fixed'} {item.rel}: {', '.join(applied)}",
+                err=dry_run,
+            )
     return EXIT_CHANGED if changed else EXIT_CLEAN
 
 

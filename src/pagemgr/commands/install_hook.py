@@ -24,7 +24,8 @@ def install_hook(
     repo_root = repository_root(site_root)
     prefix = site_root.relative_to(repo_root).as_posix().removeprefix(".")
     entry = (
-        hook_config.remote_repo_entry(url, rev or "main", prefix) if url
+        hook_config.remote_repo_entry(url, rev or "main", prefix)
+        if url
         else hook_config.local_repo_entry(prefix)
     )
     config = repo_root / hook_config.CONFIG_NAME
@@ -51,8 +52,9 @@ def _add_entry(config: Path, entry: dict[str, object], dry_run: bool) -> bool:
     if repos is not None and not isinstance(repos, list):
         raise PagemgrError(f"{config}: 'repos' is not a list; fix it by hand first")
     path = parse_path("repos")
-    outcome = editing.edit(target, lambda region: splice.append(region, path, entry),
-                           dry_run=dry_run)
+    outcome = editing.edit(
+        target, lambda region: splice.append(region, path, entry), dry_run=dry_run
+    )
     if dry_run:
         click.echo(outcome.diff, nl=False)
     else:
@@ -70,8 +72,9 @@ def _activate(repo_root: Path) -> None:
     if pre_commit is None:
         click.echo("next: pip install pre-commit && pre-commit install", err=True)
         return
-    done = subprocess.run([pre_commit, "install"], cwd=repo_root, capture_output=True, text=True,
-                          check=False)
+    done = subprocess.run(
+        [pre_commit, "install"], cwd=repo_root, capture_output=True, text=True, check=False
+    )
     if done.returncode != 0:
         reason = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["failed"]
         raise PagemgrError(f"pre-commit install failed: {reason[0]}; the configuration is written")

@@ -40,8 +40,15 @@ def publish(
 
 
 def _publish(
-    site: Site, repo: Repo, message: str | None, push: bool, dry_run: bool, remote: str | None,
-    branch: str | None, rebase: bool, yes: bool,
+    site: Site,
+    repo: Repo,
+    message: str | None,
+    push: bool,
+    dry_run: bool,
+    remote: str | None,
+    branch: str | None,
+    rebase: bool,
+    yes: bool,
 ) -> int:
     plan = publishing.plan_changes(site, repo)
     target = publishing.push_target(repo, remote, branch) if push else None
@@ -49,15 +56,22 @@ def _publish(
     result = validate(site, repo, plan, target, waiting)
     if result.errors:
         report_text(result, sys.stdout, sys.stdout.isatty())
-        click.echo(f"pagemgr: refusing to publish: {summary_line(result)}; fix the errors above "
-                   "and run `pagemgr publish` again (nothing was committed)", err=True)
+        click.echo(
+            f"pagemgr: refusing to publish: {summary_line(result)}; fix the errors above "
+            "and run `pagemgr publish` again (nothing was committed)",
+            err=True,
+        )
         return EXIT_INVALID
     if result.warnings:
         click.echo(f"Checked: {summary_line(result)} (see `pagemgr check`)")
     if not plan.changes and not waiting:
         also = ", and the remote has every commit" if target else ""
-        _echo_lines([f"Nothing to publish: no site file changed since the last commit{also}",
-                     *left_out_lines(plan)])
+        _echo_lines(
+            [
+                f"Nothing to publish: no site file changed since the last commit{also}",
+                *left_out_lines(plan),
+            ]
+        )
         return EXIT_OK
     text = message or (publishing.commit_message(site, repo, plan.changes) if plan.changes else "")
     if dry_run:
@@ -87,8 +101,9 @@ def dry_run_lines(
     marks = {"add": "A", "update": "M", "remove": "D"}
     lines = []
     if plan.changes:
-        lines.append(f"Would commit {len(plan.changes)} file"
-                     f"{'' if len(plan.changes) == 1 else 's'}:")
+        lines.append(
+            f"Would commit {len(plan.changes)} file{'' if len(plan.changes) == 1 else 's'}:"
+        )
         lines.extend(f"  {marks[c.action]} {c.path}" for c in plan.changes)
         lines.append("with the message:")
         lines.extend(f"  {line}" if line else "" for line in message.rstrip("\n").splitlines())
@@ -107,14 +122,20 @@ def dry_run_lines(
 def left_out_lines(plan: Plan) -> list[str]:
     lines = []
     if plan.left_out:
-        lines.append("Left out (changed in the site folder but not site content, left as they "
-                     f"were): {_names(plan.left_out)}")
+        lines.append(
+            "Left out (changed in the site folder but not site content, left as they "
+            f"were): {_names(plan.left_out)}"
+        )
     if plan.staged_elsewhere:
-        lines.append("Left staged and not committed (you staged them; not site files): "
-                     f"{_names(plan.staged_elsewhere)}")
+        lines.append(
+            "Left staged and not committed (you staged them; not site files): "
+            f"{_names(plan.staged_elsewhere)}"
+        )
     if plan.others:
-        lines.append(f"{plan.others} other changed file{'' if plan.others == 1 else 's'} "
-                     "outside the site left as they were")
+        lines.append(
+            f"{plan.others} other changed file{'' if plan.others == 1 else 's'} "
+            "outside the site left as they were"
+        )
     return lines
 
 

@@ -19,6 +19,14 @@ def set_value(
 ) -> int:
     parts = required_path(path)
     return value_edit(
-        file, parts, value, type_name, "set_value", holds, f"set {format_path(parts)}",
-        dry_run=dry_run, force=force, site_path=site_path,
+        file,
+        parts,
+        value,
+        type_name,
+        "set_value",
+        holds,
+        f"set {format_path(parts)}",
+        dry_run=dry_run,
+        force=force,
+        site_path=site_path,
     )

@@ -104,8 +104,14 @@ def read_target(file: Path, site: Site | None, item: SiteFile | None) -> Target:
         )
     prefix = BOM if document.bom else ""
     return Target(
-        file, raw, kind, prefix, document.front_matter, document.text[document.yaml_end :],
-        site, item,
+        file,
+        raw,
+        kind,
+        prefix,
+        document.front_matter,
+        document.text[document.yaml_end :],
+        site,
+        item,
     )
 
 
@@ -167,7 +173,12 @@ def _date(text: str) -> yamlio.JekyllDate:
 
 
 _PARSERS: dict[str, Callable[[str], Any]] = {
-    "str": str, "int": int, "float": float, "bool": _bool, "date": _date, "json": json.loads,
+    "str": str,
+    "int": int,
+    "float": float,
+    "bool": _bool,
+    "date": _date,
+    "json": json.loads,
 }
 
 
@@ -243,11 +254,14 @@ def edit(
 def unified_diff(before: Target, after: Target) -> str:
     name = before.shown
     lines = difflib.unified_diff(
-        before.text.splitlines(keepends=True), after.text.splitlines(keepends=True),
-        fromfile=f"a/{name}", tofile=f"b/{name}",
+        before.text.splitlines(keepends=True),
+        after.text.splitlines(keepends=True),
+        fromfile=f"a/{name}",
+        tofile=f"b/{name}",
     )
-    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
-                   for line in lines)
+    return "".join(
+        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
+    )
 
 
 def _refuse_new_errors(before: Target, after: Target) -> None:
@@ -267,7 +281,8 @@ def _refuse_new_errors(before: Target, after: Target) -> None:
         if finding.severity == "warning":
             click.echo(
                 f"{finding.path}:{finding.line}:{finding.column}: warning: {finding.message} "
-                f"[{finding.rule}]", err=True,
+                f"[{finding.rule}]",
+                err=True,
             )
     errors = [f for f in added if f.severity == "error"]
     if errors:
@@ -288,8 +303,9 @@ def _site_findings(site: Site, item: SiteFile, text: str) -> tuple[list[Finding]
     edited_site = load_site(site.root, config_text=text)  # another config: another site
     return (
         run_checks(site, site.files(), complete=True).findings,
-        run_checks(edited_site, edited_site.files(), complete=True,
-                   overlay={item.rel: text}).findings,
+        run_checks(
+            edited_site, edited_site.files(), complete=True, overlay={item.rel: text}
+        ).findings,
     )
 
 

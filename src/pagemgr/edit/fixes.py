@@ -133,8 +133,10 @@ def _wants_text(schema: dict[str, Any], path: EditPath, value: Any) -> bool:
     allowed = kinds if isinstance(kinds, list) else [kinds]
     if "string" not in allowed:
         return False
-    actual = "boolean" if isinstance(value, bool) else (
-        "integer" if isinstance(value, int) else "number"
+    actual = (
+        "boolean"
+        if isinstance(value, bool)
+        else ("integer" if isinstance(value, int) else "number")
     )
     return actual not in allowed and not (actual == "integer" and "number" in allowed)
 
@@ -243,13 +245,21 @@ def walk(node: YamlNode | None, path: EditPath = ()) -> Iterator[tuple[EditPath,
 
 RULES: tuple[FixRule, ...] = (
     FixRule("quote-broken-value", "quote a value whose `: ` or ` #` breaks the YAML", quote_broken),
-    FixRule("quote-typed-value",
-            "quote a value that YAML 1.1 reads as a boolean or number where text is expected",
-            quote_typed),
-    FixRule("collection-folder", "make `collection:` match the document's folder",
-            collection_matches_folder),
+    FixRule(
+        "quote-typed-value",
+        "quote a value that YAML 1.1 reads as a boolean or number where text is expected",
+        quote_typed,
+    ),
+    FixRule(
+        "collection-folder",
+        "make `collection:` match the document's folder",
+        collection_matches_folder,
+    ),
     FixRule("iso-date", "write a date Jekyll parses in ISO form (YYYY-MM-DD)", iso_date),
-    FixRule("double-escaped-entity", "undo double-escaped HTML entities (&amp;apos; -> &apos;)",
-            unescape_entities),
+    FixRule(
+        "double-escaped-entity",
+        "undo double-escaped HTML entities (&amp;apos; -> &apos;)",
+        unescape_entities,
+    ),
     FixRule("page-excerpt", "drop `excerpt:` from _pages", drop_page_excerpt),
 )

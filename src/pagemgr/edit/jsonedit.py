@@ -122,7 +122,9 @@ class JsonDoc:
             elif self.text[node.start : node.end] == "null":
                 return steps, depth
             else:
-                raise wrong_kind(parts, depth, f"a single value ({self.text[node.start:node.end]})")
+                raise wrong_kind(
+                    parts, depth, f"a single value ({self.text[node.start : node.end]})"
+                )
             steps.append((node, index))
             node = node.children[index]
         return steps, len(parts)
@@ -173,9 +175,11 @@ class JsonDoc:
         return len(line) - len(line.lstrip(" "))
 
     def delete(self, container: JNode, index: int) -> str:
-        starts = container.key_starts if container.kind == "object" else [
-            child.start for child in container.children
-        ]
+        starts = (
+            container.key_starts
+            if container.kind == "object"
+            else [child.start for child in container.children]
+        )
         start, end = starts[index], container.children[index].end
         if len(container.children) == 1:
             return self.splice(container.start + 1, container.end - 1, "")

@@ -69,8 +69,10 @@ def _reads_back(rendered: str, value: Any, flow: bool, key: bool) -> bool:
         return False
     if key:
         return isinstance(data, dict) and list(data) == [value]
-    got = data[0] if flow and isinstance(data, list) and data else (
-        data.get("k") if isinstance(data, dict) else None
+    got = (
+        data[0]
+        if flow and isinstance(data, list) and data
+        else (data.get("k") if isinstance(data, dict) else None)
     )
     return same(got, value)
 
@@ -80,8 +82,10 @@ def render_str(text: str, prefer: Style = "plain", flow: bool = False, key: bool
     order = [prefer, *(style for style in STYLES if style != prefer)]
     for style in order:
         candidate = {"plain": plain, "single": single_quoted, "double": double_quoted}[style](text)
-        if candidate is not None and "\n" not in candidate and _reads_back(
-            candidate, text, flow, key
+        if (
+            candidate is not None
+            and "\n" not in candidate
+            and _reads_back(candidate, text, flow, key)
         ):
             return candidate
     return double_quoted(text)
@@ -119,16 +123,19 @@ def _float(value: float) -> str:
 
 def render_flow(value: Any, prefer: Style = "plain") -> str:
     if isinstance(value, dict):
-        items = (f"{render_str(str(k), prefer, True, True)}: {render_flow(v, prefer)}"
-                 for k, v in value.items())
+        items = (
+            f"{render_str(str(k), prefer, True, True)}: {render_flow(v, prefer)}"
+            for k, v in value.items()
+        )
         return "{" + ", ".join(items) + "}"
     if isinstance(value, list):
         return "[" + ", ".join(render_flow(item, prefer) for item in value) + "]"
     return render_scalar(value, prefer, flow=True)
 
 
-def block_lines(value: Any, column: int, mapping_indent: int = 2, seq_offset: int = 2,
-                prefer: Style = "plain") -> list[str]:
+def block_lines(
+    value: Any, column: int, mapping_indent: int = 2, seq_offset: int = 2, prefer: Style = "plain"
+) -> list[str]:
     """A non-empty mapping or list as block lines starting at `column`, without line ends."""
     pad = " " * column
     lines: list[str] = []

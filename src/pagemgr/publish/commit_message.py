@@ -110,4 +110,3 @@ def _phrases(group: Sequence[Described]) -> list[str]:
 
 def _and(phrases: Sequence[str]) -> str:
     return phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " and " + phrases[-1]
-

@@ -47,17 +47,44 @@ COMMITTING_VAR = "PAGEMGR_COMMITTING"
 NO_GIT = "git is not installed or not on PATH; install git and try again"
 
 # GIT_* variables that describe the user's setup rather than a hook's repository, so they are kept.
-_KEPT_GIT_VARS = frozenset({
-    "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL",
-    "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_CONFIG_NOSYSTEM", "GIT_CONFIG_COUNT",
-    "GIT_EXEC_PATH", "GIT_SSH", "GIT_SSH_COMMAND", "GIT_SSH_VARIANT", "GIT_SSL_CAINFO",
-    "GIT_SSL_CAPATH", "GIT_SSL_NO_VERIFY", "GIT_PROXY_COMMAND", "GIT_HTTP_PROXY_AUTHMETHOD",
-    "GIT_ALLOW_PROTOCOL", "GIT_PROTOCOL_FROM_USER", "GIT_TRACE", "GIT_TRACE_CURL",
-    "GIT_TRACE_PACKET", "GIT_CURL_VERBOSE", "GIT_PYTHON_REFRESH", "GIT_PYTHON_GIT_EXECUTABLE",
-})
+_KEPT_GIT_VARS = frozenset(
+    {
+        "GIT_AUTHOR_NAME",
+        "GIT_AUTHOR_EMAIL",
+        "GIT_COMMITTER_NAME",
+        "GIT_COMMITTER_EMAIL",
+        "GIT_CONFIG_GLOBAL",
+        "GIT_CONFIG_SYSTEM",
+        "GIT_CONFIG_NOSYSTEM",
+        "GIT_CONFIG_COUNT",
+        "GIT_EXEC_PATH",
+        "GIT_SSH",
+        "GIT_SSH_COMMAND",
+        "GIT_SSH_VARIANT",
+        "GIT_SSL_CAINFO",
+        "GIT_SSL_CAPATH",
+        "GIT_SSL_NO_VERIFY",
+        "GIT_PROXY_COMMAND",
+        "GIT_HTTP_PROXY_AUTHMETHOD",
+        "GIT_ALLOW_PROTOCOL",
+        "GIT_PROTOCOL_FROM_USER",
+        "GIT_TRACE",
+        "GIT_TRACE_CURL",
+        "GIT_TRACE_PACKET",
+        "GIT_CURL_VERBOSE",
+        "GIT_PYTHON_REFRESH",
+        "GIT_PYTHON_GIT_EXECUTABLE",
+    }
+)
 _QUIET = {
-    "GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "", "GCM_INTERACTIVE": "never", "GIT_EDITOR": ":",
-    "GIT_SEQUENCE_EDITOR": ":", "GIT_MERGE_AUTOEDIT": "no", "LC_ALL": "C", "LANGUAGE": "C",
+    "GIT_TERMINAL_PROMPT": "0",
+    "GIT_ASKPASS": "",
+    "GCM_INTERACTIVE": "never",
+    "GIT_EDITOR": ":",
+    "GIT_SEQUENCE_EDITOR": ":",
+    "GIT_MERGE_AUTOEDIT": "no",
+    "LC_ALL": "C",
+    "LANGUAGE": "C",
 }
 _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/@\s]+@")
 _AUTH_HEADER = re.compile(r"(?i)(authorization:\s*\w+\s+)\S+")
@@ -97,8 +124,11 @@ def _leaked(key: str) -> bool:
     """A variable a surrounding hook or git process leaves that must not reach pagemgr's git."""
     if key == "SSH_ASKPASS":
         return True
-    return key.startswith("GIT_") and key not in _KEPT_GIT_VARS and not key.startswith(
-        ("GIT_CONFIG_KEY_", "GIT_CONFIG_VALUE_"))
+    return (
+        key.startswith("GIT_")
+        and key not in _KEPT_GIT_VARS
+        and not key.startswith(("GIT_CONFIG_KEY_", "GIT_CONFIG_VALUE_"))
+    )
 
 
 def clean_env(environ: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -144,9 +174,13 @@ def inside_own_commit() -> bool:
 def operation_in_progress(git_dir: Path) -> OperationState | None:
     """A merge, rebase, cherry-pick, revert or bisect in progress, or another git's index lock."""
     markers: tuple[tuple[str, OperationState], ...] = (
-        ("MERGE_HEAD", "merge"), ("rebase-merge", "rebase"), ("rebase-apply", "rebase"),
-        ("CHERRY_PICK_HEAD", "cherry-pick"), ("REVERT_HEAD", "revert"),
-        ("BISECT_LOG", "bisect"), ("index.lock", "locked"),
+        ("MERGE_HEAD", "merge"),
+        ("rebase-merge", "rebase"),
+        ("rebase-apply", "rebase"),
+        ("CHERRY_PICK_HEAD", "cherry-pick"),
+        ("REVERT_HEAD", "revert"),
+        ("BISECT_LOG", "bisect"),
+        ("index.lock", "locked"),
     )
     return next((state for name, state in markers if (git_dir / name).exists()), None)
 
@@ -169,8 +203,10 @@ def repository(path: Path) -> Iterator[Repository]:
             ) from None
         try:
             if opened.working_tree_dir is None:
-                raise GitError(f"{opened.git_dir} is a bare repository; publish from a clone "
-                               "that has your site's files checked out")
+                raise GitError(
+                    f"{opened.git_dir} is a bare repository; publish from a clone "
+                    "that has your site's files checked out"
+                )
             yield Repository(opened)
         finally:
             opened.close()
@@ -186,13 +222,18 @@ class Repository:
         # GIT_INDEX_FILE stays unset: git's default is this repository's own index, and a set
         # value would follow git into the children it starts for other worktrees.
         repo.git.update_environment(
-            **_QUIET, GIT_DIR=str(self.git_dir), GIT_WORK_TREE=str(self.root))
+            **_QUIET, GIT_DIR=str(self.git_dir), GIT_WORK_TREE=str(self.root)
+        )
 
     # --- the choke point ---------------------------------------------------------------------
 
     def run(
-        self, *args: str, ok: Iterable[int] = (0,), stdin: str | None = None,
-        timeout: float | None = None, env: Mapping[str, str] | None = None,
+        self,
+        *args: str,
+        ok: Iterable[int] = (0,),
+        stdin: str | None = None,
+        timeout: float | None = None,
+        env: Mapping[str, str] | None = None,
     ) -> Ran:
         """Run `git ARGS` here through GitPython's command wrapper; an exit status outside
         `ok` raises GitError. A command that outlives `timeout` is killed (TimeoutError)."""
@@ -200,9 +241,14 @@ class Repository:
         with _stdin(stdin) as source:
             try:
                 status, out, err = self._repo.git.execute(
-                    command, istream=source, with_extended_output=True, with_exceptions=False,
-                    kill_after_timeout=timeout, env=dict(env) if env else None,
-                    strip_newline_in_stdout=False, stdout_as_string=True,
+                    command,
+                    istream=source,
+                    with_extended_output=True,
+                    with_exceptions=False,
+                    kill_after_timeout=timeout,
+                    env=dict(env) if env else None,
+                    strip_newline_in_stdout=False,
+                    stdout_as_string=True,
                 )
             except GitCommandNotFound:
                 raise GitError(NO_GIT) from None
@@ -310,8 +356,15 @@ class Repository:
     def forget_added(self, paths: Sequence[str]) -> None:
         """Undo `add_untracked`: the files go back to untracked, their contents untouched."""
         if paths:
-            self.run("rm", "--cached", "-q", "--pathspec-from-file=-", "--pathspec-file-nul",
-                     stdin=_literal(paths), ok=range(256))
+            self.run(
+                "rm",
+                "--cached",
+                "-q",
+                "--pathspec-from-file=-",
+                "--pathspec-file-nul",
+                stdin=_literal(paths),
+                ok=range(256),
+            )
 
     def commit_paths(self, paths: Sequence[str], message: str) -> tuple[str, str]:
         """Commit the working-tree state of exactly `paths`; whatever else is staged stays
@@ -321,13 +374,23 @@ class Repository:
         once, as for any commit they make. pagemgr marks the environment of that commit, and a
         hook that starts pagemgr again is refused instead of recursing (`inside_own_commit`).
         """
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".txt",
-                                         delete=False) as handle:
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", suffix=".txt", delete=False
+        ) as handle:
             handle.write(message)
         try:
-            self.run("commit", "--only", "--quiet", "--cleanup=whitespace", "-F", handle.name,
-                     "--pathspec-from-file=-", "--pathspec-file-nul", stdin=_literal(paths),
-                     env={COMMITTING_VAR: "1"})
+            self.run(
+                "commit",
+                "--only",
+                "--quiet",
+                "--cleanup=whitespace",
+                "-F",
+                handle.name,
+                "--pathspec-from-file=-",
+                "--pathspec-file-nul",
+                stdin=_literal(paths),
+                env={COMMITTING_VAR: "1"},
+            )
         finally:
             os.unlink(handle.name)
         head = self.head_commit()
@@ -356,15 +419,25 @@ class Repository:
         return {"GIT_SSH_COMMAND": "ssh -o BatchMode=yes"}
 
     def push(
-        self, remote: str, commit: str, branch: str, set_upstream: bool,
+        self,
+        remote: str,
+        commit: str,
+        branch: str,
+        set_upstream: bool,
         config: Mapping[str, list[str]],
     ) -> PushResult:
         """Push `commit` to `branch` on `remote`; every outcome comes back as data, never a
         prompt."""
         args = ["push", "--porcelain"] + (["--set-upstream"] if set_upstream else [])
         try:
-            ran = self.run(*args, remote, f"{commit}:refs/heads/{branch}", ok=range(-64, 256),
-                           timeout=NETWORK_TIMEOUT, env=self._network_env(config))
+            ran = self.run(
+                *args,
+                remote,
+                f"{commit}:refs/heads/{branch}",
+                ok=range(-64, 256),
+                timeout=NETWORK_TIMEOUT,
+                env=self._network_env(config),
+            )
         except TimeoutError:
             return _timed_out()
         return read_push(ran)
@@ -374,9 +447,16 @@ class Repository:
     ) -> str | PushResult:
         """Fetch `branch` from `remote`; its tip commit, or why the fetch failed."""
         try:
-            ran = self.run("fetch", "--quiet", "--no-tags", remote, f"refs/heads/{branch}",
-                           ok=range(-64, 256), timeout=NETWORK_TIMEOUT,
-                           env=self._network_env(config))
+            ran = self.run(
+                "fetch",
+                "--quiet",
+                "--no-tags",
+                remote,
+                f"refs/heads/{branch}",
+                ok=range(-64, 256),
+                timeout=NETWORK_TIMEOUT,
+                env=self._network_env(config),
+            )
         except TimeoutError:
             return _timed_out()
         if ran.returncode != 0:
@@ -394,11 +474,20 @@ class Repository:
         """
         scratch = Path(tempfile.mkdtemp(prefix="pagemgr-rebase-"))
         try:
-            self.run("-c", "core.hooksPath=/dev/null", "worktree", "add", "--detach", "--quiet",
-                     str(scratch), head)
+            self.run(
+                "-c",
+                "core.hooksPath=/dev/null",
+                "worktree",
+                "add",
+                "--detach",
+                "--quiet",
+                str(scratch),
+                head,
+            )
             with repository(scratch) as elsewhere:
-                ran = elsewhere.run("-c", "core.hooksPath=/dev/null", "rebase", "--quiet", onto,
-                                    ok=range(256))
+                ran = elsewhere.run(
+                    "-c", "core.hooksPath=/dev/null", "rebase", "--quiet", onto, ok=range(256)
+                )
                 if ran.returncode != 0:
                     elsewhere.run("rebase", "--abort", ok=range(256))
                     return None
@@ -430,8 +519,9 @@ def _timed_out() -> PushResult:
 def read_push(ran: Ran) -> PushResult:
     """Classify `git push --porcelain` output; a rejected push must never look like success."""
     remote_lines = tuple(
-        mask(line[len("remote:"):].strip()) for line in ran.stderr.splitlines()
-        if line.startswith("remote:") and line[len("remote:"):].strip()
+        mask(line[len("remote:") :].strip())
+        for line in ran.stderr.splitlines()
+        if line.startswith("remote:") and line[len("remote:") :].strip()
     )
     for line in ran.stdout.splitlines():
         parts = line.split("\t")
@@ -452,16 +542,34 @@ def read_push(ran: Ran) -> PushResult:
 
 
 _AUTH_SIGNS = (
-    "authentication failed", "could not read username", "could not read password",
-    "terminal prompts disabled", "permission denied (publickey", "returned error: 401",
-    "returned error: 403", "access denied", "invalid username or password",
-    "permission to ", "write access to repository not granted",
+    "authentication failed",
+    "could not read username",
+    "could not read password",
+    "terminal prompts disabled",
+    "permission denied (publickey",
+    "returned error: 401",
+    "returned error: 403",
+    "access denied",
+    "invalid username or password",
+    "permission to ",
+    "write access to repository not granted",
 )
 _UNREACHABLE_SIGNS = (
-    "could not resolve host", "connection refused", "failed to connect", "couldn't connect",
-    "network is unreachable", "timed out", "no route to host", "does not appear to be a git",
-    "no such repository", "repository not found", "not a git repository", "could not read from",
-    "unable to access", "connection reset", "the remote end hung up",
+    "could not resolve host",
+    "connection refused",
+    "failed to connect",
+    "couldn't connect",
+    "network is unreachable",
+    "timed out",
+    "no route to host",
+    "does not appear to be a git",
+    "no such repository",
+    "repository not found",
+    "not a git repository",
+    "could not read from",
+    "unable to access",
+    "connection reset",
+    "the remote end hung up",
 )
 
 

@@ -20,8 +20,17 @@ from pagemgr.publish.commit_message import Action, describe, message_for
 from pagemgr.site.model import Site, SiteFile, classify
 
 # Build output and caches: never committed, never mentioned.
-BUILD_DIRS = frozenset({"_site", ".jekyll-cache", ".sass-cache", ".jekyll-metadata", ".bundle",
-                        "node_modules", ".asset-cache"})
+BUILD_DIRS = frozenset(
+    {
+        "_site",
+        ".jekyll-cache",
+        ".sass-cache",
+        ".jekyll-metadata",
+        ".bundle",
+        "node_modules",
+        ".asset-cache",
+    }
+)
 THEME_DIRS = ("_layouts", "_includes", "_sass")
 TEMPLATE = ("academicpages", "academicpages.github.io")
 _GITHUB = re.compile(
@@ -30,14 +39,14 @@ _GITHUB = re.compile(
 )
 _STATE_ADVICE = {
     "merge": "a merge is in progress; finish it with `git commit` or undo it with "
-             "`git merge --abort`",
+    "`git merge --abort`",
     "rebase": "a rebase is in progress; finish it with `git rebase --continue` or undo it with "
-              "`git rebase --abort`",
+    "`git rebase --abort`",
     "cherry-pick": "a cherry-pick is in progress; finish it or run `git cherry-pick --abort`",
     "revert": "a revert is in progress; finish it or run `git revert --abort`",
     "bisect": "a bisect is in progress; end it with `git bisect reset`",
     "locked": "another git command is running (.git/index.lock exists); wait for it, or delete "
-              "that file if no git command is running",
+    "that file if no git command is running",
 }
 
 
@@ -92,8 +101,10 @@ def opened(site: Site) -> Iterator[Repo]:
     """The repository holding the site, open until the block ends, refusing every state where
     committing is unsafe."""
     if git.inside_own_commit():
-        raise GitError("a git hook started pagemgr while pagemgr was committing; remove "
-                       "`pagemgr publish` (or `--commit`) from that hook so commits do not recurse")
+        raise GitError(
+            "a git hook started pagemgr while pagemgr was committing; remove "
+            "`pagemgr publish` (or `--commit`) from that hook so commits do not recurse"
+        )
     with git.repository(site.root) as handle:
         yield _checked(site, handle)
 
@@ -102,12 +113,16 @@ def _checked(site: Site, handle: git.Repository) -> Repo:
     root, git_dir = handle.root, handle.git_dir
     head = handle.head_commit()
     if head is None:
-        raise GitError(f"the repository at {root} has no commits yet; make the first commit "
-                       "with git (`git add -A && git commit -m 'First commit'`), then publish")
+        raise GitError(
+            f"the repository at {root} has no commits yet; make the first commit "
+            "with git (`git add -A && git commit -m 'First commit'`), then publish"
+        )
     branch = handle.current_branch()
     if branch is None:
-        raise GitError("HEAD is detached (not on a branch); switch to your site's branch with "
-                       "`git switch master` (or main) and publish again")
+        raise GitError(
+            "HEAD is detached (not on a branch); switch to your site's branch with "
+            "`git switch master` (or main) and publish again"
+        )
     state = git.operation_in_progress(git_dir)
     if state is not None:
         raise GitError(f"{_STATE_ADVICE[state]}; nothing was changed")
@@ -138,7 +153,7 @@ def plan_changes(site: Site, repo: Repo, only: Iterable[str] | None = None) -> P
     others = 0
     for entry in repo.git.status():
         inside = entry.path.startswith(repo.prefix)
-        rel = entry.path[len(repo.prefix):] if inside else ""
+        rel = entry.path[len(repo.prefix) :] if inside else ""
         if inside and (wanted is None or rel in wanted) and is_site_content(site, rel):
             change = _change(entry, rel)
             if change is not None:
@@ -189,9 +204,7 @@ def files_to_check(site: Site, rels: Iterable[str]) -> list[SiteFile] | None:
 
 
 def commit_message(site: Site, repo: Repo, changes: Sequence[Change]) -> str:
-    return message_for([
-        describe(site, c.action, c.rel, _text(site, repo, c)) for c in changes
-    ])
+    return message_for([describe(site, c.action, c.rel, _text(site, repo, c)) for c in changes])
 
 
 def _text(site: Site, repo: Repo, change: Change) -> str | None:
@@ -217,9 +230,11 @@ def push_target(repo: Repo, remote: str | None, branch: str | None) -> Target:
     name = remote or (upstream_remote if has_upstream else None)
     if name is None:
         if _one(config, "remote.origin.url") is None:
-            raise GitError("this repository has no remote to push to; add your GitHub repository "
-                           "with `git remote add origin https://github.com/<you>/<you>.github.io.git`"
-                           ", or publish with --no-push")
+            raise GitError(
+                "this repository has no remote to push to; add your GitHub repository "
+                "with `git remote add origin https://github.com/<you>/<you>.github.io.git`"
+                ", or publish with --no-push"
+            )
         name = "origin"
     url = _one(config, f"remote.{name}.pushurl") or _one(config, f"remote.{name}.url")
     if url is None:
@@ -227,8 +242,13 @@ def push_target(repo: Repo, remote: str | None, branch: str | None) -> Target:
     if branch is None and has_upstream and name == upstream_remote and upstream_merge:
         branch = upstream_merge.removeprefix("refs/heads/")
     target_branch = branch or repo.branch
-    return Target(name, target_branch, url, f"refs/remotes/{name}/{target_branch}",
-                  set_upstream=not has_upstream and remote is None and branch is None)
+    return Target(
+        name,
+        target_branch,
+        url,
+        f"refs/remotes/{name}/{target_branch}",
+        set_upstream=not has_upstream and remote is None and branch is None,
+    )
 
 
 def _one(config: dict[str, list[str]], key: str) -> str | None:
@@ -249,27 +269,36 @@ def template_warning(repo: Repo, target: Target) -> str | None:
     owner, name = found
     where = f"{target.remote} ({git.mask(target.url)})"
     if (owner.casefold(), name.casefold()) == TEMPLATE:
-        return (f"{where} is the academicpages template itself, not your site; fork it (or "
-                "create <you>.github.io from it) and push there")
+        return (
+            f"{where} is the academicpages template itself, not your site; fork it (or "
+            "create <you>.github.io from it) and push there"
+        )
     if name.casefold() == f"{owner}.github.io".casefold():
         return None
     if name.casefold() == TEMPLATE[1] or _shares_template_history(repo):
-        return (f"{where} is not a <name>.github.io site and carries the academicpages "
-                "template's history; a pull request from it would offer your pages to the template")
+        return (
+            f"{where} is not a <name>.github.io site and carries the academicpages "
+            "template's history; a pull request from it would offer your pages to the template"
+        )
     return None
 
 
 def _shares_template_history(repo: Repo) -> bool:
     template_remotes = [
-        key.split(".")[1] for key, values in repo.config.items()
-        if key.startswith("remote.") and key.endswith(".url")
+        key.split(".")[1]
+        for key, values in repo.config.items()
+        if key.startswith("remote.")
+        and key.endswith(".url")
         and any(github_repo(v) and _casefold(github_repo(v)) == TEMPLATE for v in values)
     ]
     if not template_remotes:
         return False
     ours = repo.git.root_commits("HEAD")
-    return any(ours & repo.git.root_commits(ref)
-               for name in template_remotes for ref in repo.git.remote_branch_refs(name))
+    return any(
+        ours & repo.git.root_commits(ref)
+        for name in template_remotes
+        for ref in repo.git.remote_branch_refs(name)
+    )
 
 
 def _casefold(pair: tuple[str, str] | None) -> tuple[str, str] | None:
@@ -299,7 +328,7 @@ def unpushed_files(repo: Repo, target: Target) -> list[str]:
     """Site-relative paths changed by the commits the remote branch does not have yet."""
     base = repo.git.rev(target.tracking)
     changed = repo.git.files_changed_between(base, repo.head)
-    return [path[len(repo.prefix):] for path in changed if path.startswith(repo.prefix)]
+    return [path[len(repo.prefix) :] for path in changed if path.startswith(repo.prefix)]
 
 
 # --- committing and pushing ---------------------------------------------------------------------
@@ -308,9 +337,11 @@ def unpushed_files(repo: Repo, target: Target) -> list[str]:
 def require_identity(repo: Repo) -> None:
     problem = repo.git.identity_problem(repo.config)
     if problem is not None:
-        raise GitError("git does not know who you are, so it cannot commit; run "
-                       "`git config --global user.name \"Your Name\"` and "
-                       "`git config --global user.email you@example.com`")
+        raise GitError(
+            "git does not know who you are, so it cannot commit; run "
+            '`git config --global user.name "Your Name"` and '
+            "`git config --global user.email you@example.com`"
+        )
 
 
 def commit(repo: Repo, changes: Sequence[Change], message: str) -> tuple[Repo, str]:
@@ -355,8 +386,9 @@ def push(repo: Repo, target: Target, rebase: bool, new_commit: bool) -> Pushed:
 
 
 def _push(repo: Repo, target: Target) -> git.PushResult:
-    return repo.git.push(target.remote, f"refs/heads/{repo.branch}", target.branch,
-                    target.set_upstream, repo.config)
+    return repo.git.push(
+        target.remote, f"refs/heads/{repo.branch}", target.branch, target.set_upstream, repo.config
+    )
 
 
 def rebase_onto_remote(repo: Repo, target: Target, new_commit: bool) -> Repo:
@@ -367,16 +399,24 @@ def rebase_onto_remote(repo: Repo, target: Target, new_commit: bool) -> Repo:
         raise GitError(push_failure(repo, target, fetched, new_commit))
     new = repo.git.rebase_elsewhere(repo.head, fetched)
     if new is None:
-        raise GitError(f"{target.remote}/{target.branch} changed the same lines as your commit, "
-                       f"so yours cannot be replayed on top; {kept}. Run `git pull --rebase`, "
-                       "resolve the conflict, then `pagemgr publish`")
+        raise GitError(
+            f"{target.remote}/{target.branch} changed the same lines as your commit, "
+            f"so yours cannot be replayed on top; {kept}. Run `git pull --rebase`, "
+            "resolve the conflict, then `pagemgr publish`"
+        )
     problem = repo.git.move_worktree(repo.head, new)
     if problem is not None:
-        raise GitError(f"the remote changed files you have uncommitted edits in ({problem}); "
-                       f"{kept}. Commit or stash those edits, then `pagemgr publish --rebase`")
+        raise GitError(
+            f"the remote changed files you have uncommitted edits in ({problem}); "
+            f"{kept}. Commit or stash those edits, then `pagemgr publish --rebase`"
+        )
     try:
-        repo.git.update_branch(repo.branch, new, repo.head,
-                          f"pagemgr publish: rebase onto {target.remote}/{target.branch}")
+        repo.git.update_branch(
+            repo.branch,
+            new,
+            repo.head,
+            f"pagemgr publish: rebase onto {target.remote}/{target.branch}",
+        )
     except GitError:
         repo.git.move_worktree(new, repo.head)
         raise
@@ -396,27 +436,39 @@ def push_failure(repo: Repo, target: Target, result: git.PushResult, new_commit:
     where = f"{target.remote} ({git.mask(target.url)})"
     said = "; ".join(result.remote_lines)
     if result.status == "auth":
-        return (f"{where} refused the push: no valid credentials ({result.reason}); {kept}. "
-                "Give git a "
-                "token: for GitHub create a personal access token and store it with a credential "
-                "helper (`git config --global credential.helper store`, or `gh auth login`), or "
-                "use an SSH remote; then run `pagemgr publish` again")
+        return (
+            f"{where} refused the push: no valid credentials ({result.reason}); {kept}. "
+            "Give git a "
+            "token: for GitHub create a personal access token and store it with a credential "
+            "helper (`git config --global credential.helper store`, or `gh auth login`), or "
+            "use an SSH remote; then run `pagemgr publish` again"
+        )
     if result.status in ("unreachable", "timeout"):
-        return (f"could not reach {where}: {result.reason}; {kept}. Run `pagemgr publish` again "
-                "when it is reachable: it pushes commits that are not pushed yet")
+        return (
+            f"could not reach {where}: {result.reason}; {kept}. Run `pagemgr publish` again "
+            "when it is reachable: it pushes commits that are not pushed yet"
+        )
     if result.status == "non-fast-forward":
-        return (f"{target.remote}/{target.branch} has commits you do not have (someone, or a "
-                f"workflow such as the talk map, pushed since you last pulled); {kept}. Run "
-                "`pagemgr publish --rebase` to replay it on top and push")
+        return (
+            f"{target.remote}/{target.branch} has commits you do not have (someone, or a "
+            f"workflow such as the talk map, pushed since you last pulled); {kept}. Run "
+            "`pagemgr publish --rebase` to replay it on top and push"
+        )
     if result.status == "rejected":
         reason = f"{said} ({result.reason})" if said else result.reason
-        return (f"{where} rejected the push to {target.branch}: {reason}; {kept}. If the branch "
-                "is protected, push to another branch with --branch and open a pull request")
+        return (
+            f"{where} rejected the push to {target.branch}: {reason}; {kept}. If the branch "
+            "is protected, push to another branch with --branch and open a pull request"
+        )
     return f"pushing to {where} failed: {result.reason}{f' ({said})' if said else ''}; {kept}"
 
 
 def commit_and_push(
-    site: Site, repo: Repo, changes: Sequence[Change], message: str, target: Target | None,
+    site: Site,
+    repo: Repo,
+    changes: Sequence[Change],
+    message: str,
+    target: Target | None,
     rebase: bool,
 ) -> Published:
     """The shared end of publish and --commit: commit `changes` if any, push if a target."""
@@ -431,8 +483,16 @@ def commit_and_push(
     if pushed.rebased and short_id is not None:
         short_id = pushed.repo.git.short(pushed.repo.head)
     url = pages_url(site, target) if pushed.commits else None
-    return Published(short_id, subject, tuple(changes), pushed.commits, target, url,
-                     pushed.rebased, pushed.new_branch)
+    return Published(
+        short_id,
+        subject,
+        tuple(changes),
+        pushed.commits,
+        target,
+        url,
+        pushed.rebased,
+        pushed.new_branch,
+    )
 
 
 def check_template(repo: Repo, target: Target, yes: bool) -> None:
@@ -442,7 +502,12 @@ def check_template(repo: Repo, target: Target, yes: bool) -> None:
 
 
 def commit_files(
-    site: Site, paths: Sequence[Path], message: str, push: bool, *, yes: bool = False,
+    site: Site,
+    paths: Sequence[Path],
+    message: str,
+    push: bool,
+    *,
+    yes: bool = False,
     rebase: bool = False,
 ) -> Published:
     """Commit exactly `paths` (files inside the site that a command just wrote) and maybe push.

@@ -306,7 +306,11 @@ def _walk(site: Site, root: Path) -> Iterator[SiteFile]:
 
 
 def _walk_folder(
-    site: Site, root: Path, folders: dict[str, str], here: str, rel_dir: str,
+    site: Site,
+    root: Path,
+    folders: dict[str, str],
+    here: str,
+    rel_dir: str,
     seen: dict[str, FolderScan],
 ) -> Iterator[SiteFile]:
     """Top-down like os.walk; a folder whose mtime is what it was last time is not re-read.
@@ -382,8 +386,13 @@ def _listing(here: str) -> list[str] | None:
 
 
 def _folder_items(
-    site: Site, root: Path, folders: dict[str, str], here: str, rel_dir: str,
-    entries: list[str], subfolders: list[tuple[str, str]],
+    site: Site,
+    root: Path,
+    folders: dict[str, str],
+    here: str,
+    rel_dir: str,
+    entries: list[str],
+    subfolders: list[tuple[str, str]],
 ) -> Iterator[SiteFile]:
     """The items of the folder `here` whose `_listing` is `entries` (links out of the site
     first, then files, each by name); its folders to walk are added to `subfolders`."""
@@ -406,8 +415,9 @@ def _folder_items(
         rel = f"{rel_dir}/{name}" if rel_dir else name
         if _excluded(site, rel, name):
             continue
-        item = _classify(site, os.path.join(here, name), rel, folders, int(kind) & _LINK != 0,
-                         inside)
+        item = _classify(
+            site, os.path.join(here, name), rel, folders, int(kind) & _LINK != 0, inside
+        )
         if item is not None:
             yield item
 
@@ -440,7 +450,11 @@ def _points_outside(root: Path, path: Path) -> bool:
 
 
 def _classify(
-    site: Site, path: str, rel: str, folders: dict[str, str], is_link: bool | None = None,
+    site: Site,
+    path: str,
+    rel: str,
+    folders: dict[str, str],
+    is_link: bool | None = None,
     collection: str | None = None,
 ) -> SiteFile | None:
     """`collection`, when known, is `_collection_holding` of the file's folder."""

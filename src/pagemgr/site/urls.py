@@ -151,12 +151,12 @@ _DOCUMENT_VALUES: dict[str, Callable[[_Document], str]] = {
     "collection": lambda doc: doc.collection,
     "path": lambda doc: "/" + doc.stem.rstrip("."),
     "name": lambda doc: slugify(doc.base),
-    "title": lambda doc: (slugify(doc.slug_source, pretty=True, cased=True)
-                          or slugify(doc.base, True, True)),
+    "title": lambda doc: (
+        slugify(doc.slug_source, pretty=True, cased=True) or slugify(doc.base, True, True)
+    ),
     "slug": lambda doc: slugify(doc.slug_source) or slugify(doc.base),
     "categories": lambda doc: "/".join(doc.lowered_categories),
-    "slugified_categories": lambda doc: "/".join(
-        dict.fromkeys(slugify(c) for c in doc.categories)),
+    "slugified_categories": lambda doc: "/".join(dict.fromkeys(slugify(c) for c in doc.categories)),
     "output_ext": lambda _: HTML_EXT,
 }
 
@@ -258,8 +258,11 @@ def page_url(rel: str, permalink: str | None, style: str, output_ext: str = HTML
         template = "/:path/"
     else:
         template = add_suffix("/:path/:basename", style)
-    values = {"path": "/" + folder if folder else "", "basename": basename,
-              "output_ext": output_ext}
+    values = {
+        "path": "/" + folder if folder else "",
+        "basename": basename,
+        "output_ext": output_ext,
+    }
     return sanitize(fill_page(template, values))
 
 

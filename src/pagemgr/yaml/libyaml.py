@@ -49,6 +49,8 @@ MISSING_PARSER = (
     "ruamel.yaml's libyaml extension is not installed; reinstall pagemgr, or run "
     "pip install 'ruamel.yaml[oldlibyaml]'"
 )
+
+
 class _TagResolver(BaseResolver):
     """Leaves plain scalars untyped, so that `psych_scalar` can type them as Psych does."""
 
@@ -201,8 +203,10 @@ class _Constructor:
     def fill_mapping(self, target: dict[str, JsonValue], node: MappingNode, depth: int) -> None:
         seen: set[str] = set()
         for key_node, value_node in node.value:
-            if isinstance(key_node, ScalarNode) and key_node.value == "<<" and (
-                _tag(key_node) == PLAIN_TAG
+            if (
+                isinstance(key_node, ScalarNode)
+                and key_node.value == "<<"
+                and (_tag(key_node) == PLAIN_TAG)
             ):
                 self.merge(target, value_node, depth)
                 continue

@@ -20,18 +20,24 @@ def explain(lines: list[str], line: int) -> tuple[str, str] | None:
     text = lines[line]
     indent = text[: len(text) - len(text.lstrip(" \t"))]
     if "\t" in indent:
-        return ("a tab is used for indentation; YAML allows only spaces there",
-                "replace the tab at the start of the line with spaces")
+        return (
+            "a tab is used for indentation; YAML allows only spaces there",
+            "replace the tab at the start of the line with spaces",
+        )
     match = _LEADING.match(text)
     if match:
         char = match.group("char")
-        return (f"the value of '{match.group('key')}' starts with '{char}', which YAML reserves, "
-                "so the file cannot be read",
-                f"quote the value: {match.group('key')}: \"{text[match.start('char'):].strip()}\"")
+        return (
+            f"the value of '{match.group('key')}' starts with '{char}', which YAML reserves, "
+            "so the file cannot be read",
+            f'quote the value: {match.group("key")}: "{text[match.start("char") :].strip()}"',
+        )
     match = _COLON.match(text)
     if match:
         value = match.group("value").strip().replace('"', '\\"')
-        return (f"the value of '{match.group('key')}' contains ': ' without quotes, which YAML "
-                "reads as a second key",
-                f"quote the value: {match.group('key')}: \"{value}\"")
+        return (
+            f"the value of '{match.group('key')}' contains ': ' without quotes, which YAML "
+            "reads as a second key",
+            f'quote the value: {match.group("key")}: "{value}"',
+        )
     return None

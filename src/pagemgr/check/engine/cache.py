@@ -117,14 +117,19 @@ class CheckCache:
         them again next time; a run that read many (or lost entries) saves."""
         if not self.dirty:
             return False
-        return (self.fresh == 0 or self.listing_changed or self.fresh >= SMALL_CHANGE
-                or self.fresh * 50 >= len(self.entries))
+        return (
+            self.fresh == 0
+            or self.listing_changed
+            or self.fresh >= SMALL_CHANGE
+            or self.fresh * 50 >= len(self.entries)
+        )
 
     def save(self) -> None:
         if self.path is None or not self.worth_saving():
             return
-        header = pickle.dumps((FORMAT, self.fingerprint, self.folder_scans),
-                              protocol=pickle.HIGHEST_PROTOCOL)
+        header = pickle.dumps(
+            (FORMAT, self.fingerprint, self.folder_scans), protocol=pickle.HIGHEST_PROTOCOL
+        )
         stored = self._stored_entries
 
         def write(handle: BinaryIO) -> None:  # the entries straight to the file, not in memory

@@ -70,8 +70,9 @@ def needs_check(entry: Entry) -> bool:
     return entry[2] is None and entry[0].kind != "static"
 
 
-def check_all(checker: Checker, planned: Iterable[Entry], jobs: int,
-              encoded: bool = False) -> Iterator[Checked]:
+def check_all(
+    checker: Checker, planned: Iterable[Entry], jobs: int, encoded: bool = False
+) -> Iterator[Checked]:
     """Each planned entry, in order, with its report: the cached one, None for a static file,
     else checked here or in a child. With `encoded`, children send each record encoded for
     the on-disk index (cheaper to send than pickled) and it comes out beside the report; else,
@@ -146,7 +147,8 @@ class _Pool:
             pending.append(first)
             for _ in range(self.processes - 1):
                 self.children.append(
-                    _Child(self.checker, [c.work_fd for c in self.children], self.encoded))
+                    _Child(self.checker, [c.work_fd for c in self.children], self.encoded)
+                )
             for chunk in chunks:
                 pending.append(chunk)
                 if chunk.reports is None:
@@ -336,8 +338,9 @@ def _unpacked(packed: Packed) -> tuple[FileResult, bytes | None]:
     from pagemgr.check.index.sqlite_store import decode
 
     findings, suppressed, facts, record = packed
-    return FileResult(findings, None if record is None else decode(record), suppressed,
-                        facts), record
+    return FileResult(
+        findings, None if record is None else decode(record), suppressed, facts
+    ), record
 
 
 def report_of(checker: Checker, item: SiteFile) -> FileResult:
@@ -354,4 +357,3 @@ def _check(checker: Checker, chunk: Iterable[SiteFile]) -> Iterator[FileResult |
             if checker.deferred >= MAX_DEFERRED:  # a site full of errors: explain them here
                 checker.defer_invalid = False
             yield None
-

@@ -42,7 +42,8 @@ class Reading:
         """Each file with its result, in order. Files stream through: none is held once the
         caller has its result. `overlay` files are never taken from or put in the cache."""
         for (item, key, cached), result, record in parallel.check_all(
-                checker, self.cache.plan(items, overlay), jobs, encoded):
+            checker, self.cache.plan(items, overlay), jobs, encoded
+        ):
             if result is not None and cached is None:
                 self.cache.store(item, key, result)
             yield item, result, record

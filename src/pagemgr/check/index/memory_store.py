@@ -28,8 +28,7 @@ class MemoryStore:
     def close(self) -> None:
         pass
 
-    def add(self, record: DocRecord, hidden_dest: str | None,
-            encoded: bytes | None = None) -> int:
+    def add(self, record: DocRecord, hidden_dest: str | None, encoded: bytes | None = None) -> int:
         self.records.append(record)
         number = len(self.records)
         if record.dest is not None:
@@ -79,8 +78,10 @@ class MemoryStore:
 
     def last_named(self, collection: str, stem: str) -> DocRecord | None:
         if self.named is None:
-            self.named = {(record.collection, record.stem): number
-                          for number, record in enumerate(self.records, 1)}
+            self.named = {
+                (record.collection, record.stem): number
+                for number, record in enumerate(self.records, 1)
+            }
         doc = self.named.get((collection, stem))
         return None if doc is None else self.records[doc - 1]
 
@@ -88,8 +89,11 @@ class MemoryStore:
         return (record for record in self.records if record.collection == collection)
 
     def top_folders(self) -> set[str]:
-        return {dest.split("/", 1)[0]
-                for dest in (*self.by_dest, *self.statics, *self.redirect_of) if "/" in dest}
+        return {
+            dest.split("/", 1)[0]
+            for dest in (*self.by_dest, *self.statics, *self.redirect_of)
+            if "/" in dest
+        }
 
     def redirects(self) -> Iterator[tuple[str, int, int, int]]:
         return ((dest, *where) for dest, where in self.redirect_of.items())

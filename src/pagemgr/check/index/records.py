@@ -16,8 +16,17 @@ from typing import Any, NamedTuple, Protocol
 from pagemgr.site.model import pickled_as_tuple
 
 Pos = tuple[int, int]  # 1-based line, column
-POSITION_KEYS = ("permalink", "date", "layout", "collection", "category", "excerpt", "published",
-                 "title", "redirect_from")
+POSITION_KEYS = (
+    "permalink",
+    "date",
+    "layout",
+    "collection",
+    "category",
+    "excerpt",
+    "published",
+    "title",
+    "redirect_from",
+)
 
 
 class Link(NamedTuple):
@@ -95,8 +104,9 @@ class Store(Protocol):
     `sqlite_store.RecordStore`. Records are numbered from 1 in the order they were added."""
 
     def close(self) -> None: ...
-    def add(self, record: DocRecord, hidden_dest: str | None,
-            encoded: bytes | None = None) -> int: ...
+    def add(
+        self, record: DocRecord, hidden_dest: str | None, encoded: bytes | None = None
+    ) -> int: ...
     def add_static(self, dest: str, rel: str, replace: bool) -> None: ...
     def add_redirect(self, dest: str, doc: int, line: int, column: int) -> None: ...
     def add_links(self, doc: int, links: Iterable[Link]) -> None: ...

@@ -82,8 +82,9 @@ class _Draft:
     hidden: str
     url_error: str | None
 
-    def __init__(self, rel: str, collection: str, stem: str, has_front_matter: bool,
-                 readable: bool) -> None:
+    def __init__(
+        self, rel: str, collection: str, stem: str, has_front_matter: bool, readable: bool
+    ) -> None:
         self.rel, self.collection, self.stem = rel, collection, stem
         self.has_front_matter, self.readable = has_front_matter, readable
         self.positions = {}
@@ -91,8 +92,13 @@ class _Draft:
     def done(self) -> DocRecord:
         fields = list(_RECORD_FIELDS(self))
         positions = self.positions
-        fields[_POSITIONS_FIELD] = _ALL_POSITIONS.pack(*chain.from_iterable(
-            map(positions.get, POSITION_KEYS, repeat(_ABSENT)))) if positions else b""
+        fields[_POSITIONS_FIELD] = (
+            _ALL_POSITIONS.pack(
+                *chain.from_iterable(map(positions.get, POSITION_KEYS, repeat(_ABSENT)))
+            )
+            if positions
+            else b""
+        )
         return DocRecord._make(fields)
 
 
@@ -143,22 +149,30 @@ class SiteIndex:
             elif dest.endswith(".coffee"):
                 self.store.add_static(dest.rsplit(".", 1)[0] + ".js", item.rel, replace=False)
 
-    def add(self, item: SiteFile, record: DocRecord | None, suppressed: frozenset[str],
-            facts: DataFacts | None = None, encoded: bytes | None = None) -> int:
+    def add(
+        self,
+        item: SiteFile,
+        record: DocRecord | None,
+        suppressed: frozenset[str],
+        facts: DataFacts | None = None,
+        encoded: bytes | None = None,
+    ) -> int:
         """Index one file; returns the number of its record (0: it has none)."""
         if suppressed:
             self.suppressions[item.rel] = suppressed
         if facts is not None:
             self.navigation = facts.navigation if facts.navigation is not None else self.navigation
             self.cv_publications = (
-                facts.cv_publications if facts.cv_publications is not None
-                else self.cv_publications
+                facts.cv_publications if facts.cv_publications is not None else self.cv_publications
             )
             self.locales = facts.locales if facts.locales is not None else self.locales
         if record is None:
             return 0
-        hidden = (urls.destination(record.url) if record.dest is None and record.hidden
-                  and record.url is not None else None)
+        hidden = (
+            urls.destination(record.url)
+            if record.dest is None and record.hidden and record.url is not None
+            else None
+        )
         number = self.store.add(record, hidden, encoded)
         if "jekyll-redirect-from" in self.plugins and record.dest is not None:
             for entry, line, column in record.redirects:
@@ -172,8 +186,11 @@ class SiteIndex:
         if rel.startswith(("../", "/")) or posixpath.normpath(rel) != rel or rel in (".", ".."):
             return False  # the walk gives each file one normal path inside the site
         path = os.path.join(self.site.root, rel)
-        return os.path.lexists(path) and not os.path.isdir(path) and (
-            classify(self.site, rel) is not None)
+        return (
+            os.path.lexists(path)
+            and not os.path.isdir(path)
+            and (classify(self.site, rel) is not None)
+        )
 
 
 def plugin_names(config: dict[str, Any]) -> list[str]:
@@ -205,8 +222,15 @@ def suppressed_rules(text: str) -> frozenset[str]:
     return frozenset(names)
 
 
-def record_of(site: Site, item: SiteFile, has_front_matter: bool, data: Any, node: Any,
-              text: str, body_start: int) -> DocRecord | None:
+def record_of(
+    site: Site,
+    item: SiteFile,
+    has_front_matter: bool,
+    data: Any,
+    node: Any,
+    text: str,
+    body_start: int,
+) -> DocRecord | None:
     """The record of a document; data files feed the index through `data_facts` instead."""
     if item.kind != "document":
         return None
@@ -224,9 +248,10 @@ def record_of(site: Site, item: SiteFile, has_front_matter: bool, data: Any, nod
     _fill(record, values, node)
     if _rendered(site, record):
         first_line = text.count("\n", 0, body_start)
-        own = (str(site.config.get("url") or "") + str(site.config.get("baseurl") or ""))
-        record.links = tuple(_links(record, values, node, text[body_start:], first_line,
-                                    own.rstrip("/")))
+        own = str(site.config.get("url") or "") + str(site.config.get("baseurl") or "")
+        record.links = tuple(
+            _links(record, values, node, text[body_start:], first_line, own.rstrip("/"))
+        )
     _place(site, record, values)
     return record.done()
 
@@ -281,8 +306,9 @@ def _fill(record: _Draft, values: dict[str, Any], node: Any) -> None:
     found = []
     for index, entry in enumerate(entries):
         if isinstance(entry, str) and entry:
-            path: list[Any] = ["redirect_from", index] if isinstance(redirects, list) else [
-                "redirect_from"]
+            path: list[Any] = (
+                ["redirect_from", index] if isinstance(redirects, list) else ["redirect_from"]
+            )
             line, column = yamlio.locate(node, path)
             found.append((entry, line + 1, column + 1))
     record.redirects = tuple(found)
@@ -295,8 +321,9 @@ def _rendered(site: Site, record: _Draft) -> bool:
     return collection is not None and collection.output
 
 
-def _links(record: _Draft, values: dict[str, Any], node: Any, body: str,
-           first_line: int, own_url: str) -> Iterator[Link]:
+def _links(
+    record: _Draft, values: dict[str, Any], node: Any, body: str, first_line: int, own_url: str
+) -> Iterator[Link]:
     for key in FILE_URL_KEYS:
         value = values.get(key)
         if not isinstance(value, str):
@@ -414,8 +441,13 @@ def local_target(target: str) -> str | None:
     liquid = _BASE_LIQUID.match(target)
     if liquid:
         target = target[liquid.end() :] or "/"
-    if (not target or target.startswith(("#", "//", "?")) or _SCHEME.match(target)
-            or "{{" in target or "{%" in target):
+    if (
+        not target
+        or target.startswith(("#", "//", "?"))
+        or _SCHEME.match(target)
+        or "{{" in target
+        or "{%" in target
+    ):
         return None
     return target
 
@@ -447,8 +479,9 @@ def _place(site: Site, record: _Draft, values: dict[str, Any]) -> None:
 _CATEGORY_PLACEHOLDERS = frozenset({"categories", "slugified_categories"})
 
 
-def _document_url(site: Site, record: _Draft, values: dict[str, Any], style: str,
-                  permalink: str | None) -> str | None:
+def _document_url(
+    site: Site, record: _Draft, values: dict[str, Any], style: str, permalink: str | None
+) -> str | None:
     collection = site.collections.get(record.collection)
     if collection is None or not collection.output or not record.readable:
         return None
@@ -462,7 +495,8 @@ def _document_url(site: Site, record: _Draft, values: dict[str, Any], style: str
     inner = record.rel[len(collection.folder) + 1 :]
     categories = (
         [*_folder_categories(record, collection.folder), *_categories(values)]
-        if urls.document_placeholders(permalink or template) & _CATEGORY_PLACEHOLDERS else []
+        if urls.document_placeholders(permalink or template) & _CATEGORY_PLACEHOLDERS
+        else []
     )
     slug = _text(values.get("slug"))
     return urls.document_url(template, collection.label, inner, date, categories, slug, permalink)
@@ -550,8 +584,10 @@ def _nav_items(out: list[NavItem], value: Any, node: Any, path: list[Any], group
         url = entry.get("url")
         if isinstance(url, str):
             line, column = yamlio.locate(node, [*here, "url"])
-            out.append(NavItem(_text(entry.get("title")) or "", url.strip(), line + 1, column + 1,
-                               group))
+            out.append(
+                NavItem(_text(entry.get("title")) or "", url.strip(), line + 1, column + 1, group)
+            )
         if "children" in entry:
-            _nav_items(out, entry["children"], node, [*here, "children"],
-                       f"{group}[{number}].children")
+            _nav_items(
+                out, entry["children"], node, [*here, "children"], f"{group}[{number}].children"
+            )

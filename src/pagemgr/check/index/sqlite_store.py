@@ -96,12 +96,19 @@ class RecordStore:
 
     # --- writing -----------------------------------------------------------------------------
 
-    def add(self, record: DocRecord, hidden_dest: str | None,
-            encoded: bytes | None = None) -> int:
+    def add(self, record: DocRecord, hidden_dest: str | None, encoded: bytes | None = None) -> int:
         """Store `record` (`encoded`: its `encode`, when at hand); returns its number."""
         self._count += 1
-        self._rows.append((self._count, record.collection, record.stem, record.dest, hidden_dest,
-                           encoded if encoded is not None else encode(record)))
+        self._rows.append(
+            (
+                self._count,
+                record.collection,
+                record.stem,
+                record.dest,
+                hidden_dest,
+                encoded if encoded is not None else encode(record),
+            )
+        )
         if len(self._rows) >= _BATCH:
             self._flush_rows()
         return self._count
@@ -112,8 +119,9 @@ class RecordStore:
 
     def add_redirect(self, dest: str, doc: int, line: int, column: int) -> None:
         """The first redirect to `dest` is the one kept."""
-        self._write("INSERT OR IGNORE INTO redirects VALUES (?, ?, ?, ?)",
-                    [(dest, doc, line, column)])
+        self._write(
+            "INSERT OR IGNORE INTO redirects VALUES (?, ?, ?, ?)", [(dest, doc, line, column)]
+        )
 
     def add_links(self, doc: int, links: Iterable[Link]) -> None:
         self._write("INSERT INTO links VALUES (?, ?, ?, ?, ?)", [(doc, *link) for link in links])
@@ -179,22 +187,30 @@ class RecordStore:
 
     def first_hidden(self, dest: str) -> DocRecord | None:
         """The first record that would be written to `dest` if it were published."""
-        row = self._query(("hidden",), "SELECT body FROM docs WHERE hidden_dest = ? ORDER BY id "
-                          "LIMIT 1", dest).fetchone()
+        row = self._query(
+            ("hidden",), "SELECT body FROM docs WHERE hidden_dest = ? ORDER BY id LIMIT 1", dest
+        ).fetchone()
         return None if row is None else decode(row[0])
 
     def last_named(self, collection: str, stem: str) -> DocRecord | None:
         """The last record of `collection` whose file name (without extension) is `stem`."""
-        row = self._query(("stem",), "SELECT body FROM docs WHERE collection = ? AND stem = ? "
-                          "ORDER BY id DESC LIMIT 1", collection, stem).fetchone()
+        row = self._query(
+            ("stem",),
+            "SELECT body FROM docs WHERE collection = ? AND stem = ? ORDER BY id DESC LIMIT 1",
+            collection,
+            stem,
+        ).fetchone()
         return None if row is None else decode(row[0])
 
     def top_folders(self) -> set[str]:
         """The first path segment of every destination with a folder in it."""
         found: set[str] = set()
         for table in ("docs", "statics", "redirects"):
-            rows = self._query((), f"SELECT DISTINCT substr(dest, 1, instr(dest, '/') - 1) "
-                               f"FROM {table} WHERE instr(dest, '/') > 0")
+            rows = self._query(
+                (),
+                f"SELECT DISTINCT substr(dest, 1, instr(dest, '/') - 1) "
+                f"FROM {table} WHERE instr(dest, '/') > 0",
+            )
             found.update(top for (top,) in rows)
         return found
 
@@ -204,21 +220,26 @@ class RecordStore:
         return ((str(dest), doc, line, col) for dest, doc, line, col in rows)
 
     def links(self) -> Iterator[tuple[int, Link]]:
-        rows = self._query(("dest",),
-                           "SELECT doc, target, line, col, key FROM links ORDER BY rowid")
+        rows = self._query(
+            ("dest",), "SELECT doc, target, line, col, key FROM links ORDER BY rowid"
+        )
         return ((doc, Link(target, line, col, key)) for doc, target, line, col, key in rows)
 
     def records_of(self, collection: str) -> Iterator[DocRecord]:
-        rows = self._query((), "SELECT body FROM docs WHERE collection = ? ORDER BY id",
-                           collection)
+        rows = self._query((), "SELECT body FROM docs WHERE collection = ? ORDER BY id", collection)
         return (decode(body) for (body,) in rows)
 
     def papers_by_key(self) -> Iterator[tuple[str, int]]:
         """Each title key once, in the order first seen, with the last paper that has it."""
-        rows = self._query(("paper_keys",), "SELECT key, max(doc) FROM paper_keys GROUP BY key "
-                           "ORDER BY min(rowid)")
+        rows = self._query(
+            ("paper_keys",), "SELECT key, max(doc) FROM paper_keys GROUP BY key ORDER BY min(rowid)"
+        )
         return ((str(key), doc) for key, doc in rows)
 
     def has_paper_key(self, key: str) -> bool:
-        return self._query(("paper_keys",), "SELECT 1 FROM paper_keys WHERE key = ? LIMIT 1",
-                           key).fetchone() is not None
+        return (
+            self._query(
+                ("paper_keys",), "SELECT 1 FROM paper_keys WHERE key = ? LIMIT 1", key
+            ).fetchone()
+            is not None
+        )

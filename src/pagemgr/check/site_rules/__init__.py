@@ -25,8 +25,14 @@ class SiteRules:
     findings are only about the selected files, but every lookup still covers the whole site,
     so a clash with an unselected file is found."""
 
-    def __init__(self, site: Site, schemas: SchemaSet, selected: frozenset[str] | None = None,
-                 rules: bool = True, on_disk: bool = True) -> None:
+    def __init__(
+        self,
+        site: Site,
+        schemas: SchemaSet,
+        selected: frozenset[str] | None = None,
+        rules: bool = True,
+        on_disk: bool = True,
+    ) -> None:
         self.index = SiteIndex(site, on_disk)
         self.found: list[Finding] = []
         self.selected = selected
@@ -39,8 +45,7 @@ class SiteRules:
             self.for_selected = [family for family in self.families if family.sees_records]
             self.for_others = [family for family in self.for_selected if family.every_record]
 
-    def add(self, item: SiteFile, report: FileResult | None,
-            encoded: bytes | None = None) -> None:
+    def add(self, item: SiteFile, report: FileResult | None, encoded: bytes | None = None) -> None:
         """Index one file (`report` None: a static file) and apply the rules about it;
         `encoded` is its record as the on-disk store keeps it, when already at hand."""
         if report is None:
@@ -61,4 +66,3 @@ class SiteRules:
 
     def close(self) -> None:
         self.index.close()
-

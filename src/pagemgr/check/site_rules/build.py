@@ -15,16 +15,39 @@ from pagemgr.check.site_rules.context import Context, FamilyRules, config_findin
 from pagemgr.site.model import CONFIG_NAME
 
 # Plugins GitHub Pages' classic build runs (pages.github.com/versions), besides themes.
-GITHUB_PAGES_PLUGINS = frozenset({
-    "github-pages", "jekyll-avatar", "jekyll-coffeescript", "jekyll-commonmark-ghpages",
-    "jekyll-default-layout", "jekyll-feed", "jekyll-gist", "jekyll-github-metadata",
-    "jekyll-include-cache", "jekyll-mentions", "jekyll-optional-front-matter",
-    "jekyll-paginate", "jekyll-readme-index", "jekyll-redirect-from", "jekyll-relative-links",
-    "jekyll-remote-theme", "jekyll-sass-converter", "jekyll-seo-tag", "jekyll-sitemap",
-    "jekyll-swiss", "jekyll-titles-from-headings", "jemoji", "minima",
-})
-GEM_DIRS = ("/usr/share/rubygems-integration/all/gems", "/var/lib/gems/*/gems",
-            "/usr/lib/ruby/gems/*/gems", "~/.gem/ruby/*/gems")
+GITHUB_PAGES_PLUGINS = frozenset(
+    {
+        "github-pages",
+        "jekyll-avatar",
+        "jekyll-coffeescript",
+        "jekyll-commonmark-ghpages",
+        "jekyll-default-layout",
+        "jekyll-feed",
+        "jekyll-gist",
+        "jekyll-github-metadata",
+        "jekyll-include-cache",
+        "jekyll-mentions",
+        "jekyll-optional-front-matter",
+        "jekyll-paginate",
+        "jekyll-readme-index",
+        "jekyll-redirect-from",
+        "jekyll-relative-links",
+        "jekyll-remote-theme",
+        "jekyll-sass-converter",
+        "jekyll-seo-tag",
+        "jekyll-sitemap",
+        "jekyll-swiss",
+        "jekyll-titles-from-headings",
+        "jemoji",
+        "minima",
+    }
+)
+GEM_DIRS = (
+    "/usr/share/rubygems-integration/all/gems",
+    "/var/lib/gems/*/gems",
+    "/usr/lib/ruby/gems/*/gems",
+    "~/.gem/ruby/*/gems",
+)
 NO_LAYOUT = (None, "", "none", "null", "false")
 
 
@@ -40,14 +63,22 @@ class Rules(FamilyRules):
 
     def see(self, number: int, record: DocRecord, wanted: bool, found: list[Finding]) -> None:
         if record.collection == "pages" and record.has_excerpt and wanted:
-            found.append(finding(
-                record.rel, record.at("excerpt"), "page-excerpt",
-                "`excerpt:` in a page broke GitHub Pages builds (github-pages 230, Feb 2024); "
-                "pages do not use it",
-                "delete the excerpt: line",
-            ))
-        if (self.known is not None and (wanted or self.with_defaults)
-                and record.dest is not None and record.readable):
+            found.append(
+                finding(
+                    record.rel,
+                    record.at("excerpt"),
+                    "page-excerpt",
+                    "`excerpt:` in a page broke GitHub Pages builds (github-pages 230, Feb 2024); "
+                    "pages do not use it",
+                    "delete the excerpt: line",
+                )
+            )
+        if (
+            self.known is not None
+            and (wanted or self.with_defaults)
+            and record.dest is not None
+            and record.readable
+        ):
             found.extend(self._layout(record, wanted, self.known))
 
     def finish(self) -> Iterator[Finding]:
@@ -56,13 +87,14 @@ class Rules(FamilyRules):
         yield from _plugins(self.context)
         yield from _locale(self.context)
 
-    def _layout(self, record: DocRecord, wanted: bool,
-                known: frozenset[str]) -> Iterator[Finding]:
+    def _layout(self, record: DocRecord, wanted: bool, known: frozenset[str]) -> Iterator[Finding]:
         """`record` is written out and its front matter readable."""
         if record.has_layout_key:
             if wanted and record.layout not in NO_LAYOUT and record.layout not in known:
                 yield finding(
-                    record.rel, record.at("layout"), "missing-layout",
+                    record.rel,
+                    record.at("layout"),
+                    "missing-layout",
                     f"layout '{record.layout}' is in neither _layouts/ nor the theme; Jekyll "
                     "warns and writes the page without any layout",
                     _layout_hint(record.layout or "", known),
@@ -83,7 +115,9 @@ class Rules(FamilyRules):
         for number, record in sorted(self.unknown_defaults.items()):
             layout = str(self.defaults[number][2])
             yield config_finding(
-                self.context, ["defaults", number, "values", "layout"], "missing-layout",
+                self.context,
+                ["defaults", number, "values", "layout"],
+                "missing-layout",
                 f"defaults give layout '{layout}' (to {record.rel} and others), which is in "
                 "neither _layouts/ nor the theme; those pages get no layout",
                 _layout_hint(layout, known),
@@ -107,8 +141,11 @@ def layout_names(context: Context) -> frozenset[str] | None:
         theme_dir = _theme_dir(str(theme))
         if theme_dir is None:
             return None
-        names.update(os.path.splitext(p.relative_to(theme_dir).as_posix())[0]
-                     for p in theme_dir.rglob("*") if p.is_file())
+        names.update(
+            os.path.splitext(p.relative_to(theme_dir).as_posix())[0]
+            for p in theme_dir.rglob("*")
+            if p.is_file()
+        )
     return frozenset(names)
 
 
@@ -148,18 +185,21 @@ def _defaults(config: dict[str, Any]) -> list[tuple[str, str | None, Any]]:
 def _path_scoped(defaults: list[tuple[str, str | None, Any]], collection: str) -> bool:
     """Whether a default that may apply to `collection` is scoped by path, so that its
     documents may get different layouts."""
-    return any(path and path != "\0" and kind in (None, collection)
-               for path, kind, _ in defaults)
+    return any(path and path != "\0" and kind in (None, collection) for path, kind, _ in defaults)
 
 
-def _default_layout(defaults: list[tuple[str, str | None, Any]],
-                    record: DocRecord) -> tuple[int, Any]:
+def _default_layout(
+    defaults: list[tuple[str, str | None, Any]], record: DocRecord
+) -> tuple[int, Any]:
     best: tuple[int, int, int] | None = None
     for number, (path, kind, _) in enumerate(defaults):
         if path == "\0" or (kind is not None and kind != record.collection):
             continue
-        if path and not (record.rel == path or record.rel.startswith(path + "/")
-                         or fnmatch.fnmatch(record.rel, path + "*")):
+        if path and not (
+            record.rel == path
+            or record.rel.startswith(path + "/")
+            or fnmatch.fnmatch(record.rel, path + "*")
+        ):
             continue
         rank = (len(path), kind is not None, number)
         if best is None or rank >= best:
@@ -173,7 +213,9 @@ def _plugins(context: Context) -> Iterator[Finding]:
     folder = context.site.root / str(context.site.config.get("plugins_dir") or "_plugins")
     for path in sorted(folder.glob("*.rb")) if folder.is_dir() else ():
         yield finding(
-            path.relative_to(context.site.root).as_posix(), (1, 1), "unsupported-plugin",
+            path.relative_to(context.site.root).as_posix(),
+            (1, 1),
+            "unsupported-plugin",
             "GitHub Pages' classic build does not run plugins from _plugins/; this one is "
             "skipped there",
             "build with a GitHub Actions workflow instead, or drop the plugin",
@@ -185,7 +227,9 @@ def _plugins(context: Context) -> Iterator[Finding]:
             if name in GITHUB_PAGES_PLUGINS or name.startswith("jekyll-theme-"):
                 continue
             yield config_finding(
-                context, [key, number], "unsupported-plugin",
+                context,
+                [key, number],
+                "unsupported-plugin",
                 f"GitHub Pages' classic build does not run the plugin '{name}'",
                 "remove it, or build with a GitHub Actions workflow",
             )
@@ -198,7 +242,9 @@ def _locale(context: Context) -> Iterator[Finding]:
         return
     known = ", ".join(sorted(locales)[:12])
     yield config_finding(
-        context, ["locale"], "unknown-locale",
+        context,
+        ["locale"],
+        "unknown-locale",
         f"locale '{locale}' is not a key of _data/ui-text.yml, so every label the theme "
         "looks up there comes out empty",
         f"use one of: {known}",

@@ -34,8 +34,9 @@ class Context:
     answers: dict[str, bool] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, index: SiteIndex, schemas: SchemaSet,
-           selected: frozenset[str] | None = None) -> Context:
+    def of(
+        cls, index: SiteIndex, schemas: SchemaSet, selected: frozenset[str] | None = None
+    ) -> Context:
         return cls(index, schemas, plugins=index.plugins, selected=selected)
 
     @property
@@ -55,7 +56,8 @@ class Context:
         known = self.answers.get(dest)
         if known is None:
             known = self.store.served(dest) or any(
-                dest in PLUGIN_OUTPUTS.get(name, ()) for name in self.plugins)
+                dest in PLUGIN_OUTPUTS.get(name, ()) for name in self.plugins
+            )
             if len(self.answers) >= _REMEMBERED:
                 self.answers.clear()
             self.answers[dest] = known
@@ -78,8 +80,9 @@ class Context:
     def config_position(self, path: list[Any], key: str | None = None) -> tuple[int, int]:
         loaded = self.site.config_loaded
         node = loaded.node if loaded is not None else None
-        line, column = (yamlio.locate_key(node, path, key) if key is not None
-                        else yamlio.locate(node, path))
+        line, column = (
+            yamlio.locate_key(node, path, key) if key is not None else yamlio.locate(node, path)
+        )
         return line + 1, column + 1
 
 
@@ -101,8 +104,9 @@ class FamilyRules:
         return ()
 
 
-def finding(path: str, position: tuple[int, int], rule: str, message: str,
-            hint: str = "") -> Finding:
+def finding(
+    path: str, position: tuple[int, int], rule: str, message: str, hint: str = ""
+) -> Finding:
     return Finding(path, position[0], position[1], severity_of(rule), rule, message, hint)
 
 
@@ -111,6 +115,12 @@ def where(record: DocRecord, key: str) -> str:
     return f"{record.rel}:{line}:{column}" if record.has(key) else record.rel
 
 
-def config_finding(context: Context, path: list[Any], rule: str, message: str,
-                   hint: str = "", key: str | None = None) -> Finding:
+def config_finding(
+    context: Context,
+    path: list[Any],
+    rule: str,
+    message: str,
+    hint: str = "",
+    key: str | None = None,
+) -> Finding:
     return finding(CONFIG_NAME, context.config_position(path, key), rule, message, hint)

@@ -23,8 +23,12 @@ class Rules(FamilyRules):
         self.every_record = self.sees_records = self.with_cv
 
     def see(self, number: int, record: DocRecord, wanted: bool, found: list[Finding]) -> None:
-        if (self.with_cv and record.collection == "publications" and record.title
-                and record.dest is not None):
+        if (
+            self.with_cv
+            and record.collection == "publications"
+            and record.title
+            and record.dest is not None
+        ):
             self.context.store.add_paper_key(_key(record.title), number)
 
     def finish(self) -> Iterator[Finding]:
@@ -48,7 +52,9 @@ def _duplicate_nav(context: Context) -> Iterator[Finding]:
             seen[(item.group, url)] = (item.line, item.column)
             continue
         yield finding(
-            NAVIGATION, (item.line, item.column), "duplicate-nav-item",
+            NAVIGATION,
+            (item.line, item.column),
+            "duplicate-nav-item",
             f"menu item '{item.title}' repeats the link {item.url} of line {first[0]} in the "
             "same menu",
             "remove one of the two items",
@@ -71,7 +77,9 @@ def _cv(context: Context) -> Iterator[Finding]:
         if key not in in_cv:
             record = store.record(number)
             yield finding(
-                record.rel, record.at("title"), "cv-json-stale",
+                record.rel,
+                record.at("title"),
+                "cv-json-stale",
                 f"publication '{record.title}' is missing from {CV} publications, so the JSON "
                 "CV page does not list it",
                 "add it to _data/cv.json, or regenerate it (scripts/update_cv_json.sh)",
@@ -79,7 +87,9 @@ def _cv(context: Context) -> Iterator[Finding]:
     for key, (name, line, column) in in_cv.items():
         if not store.has_paper_key(key):
             yield finding(
-                CV, (line, column), "cv-json-stale",
+                CV,
+                (line, column),
+                "cv-json-stale",
                 f"'{name}' is listed in cv.json publications but no file in _publications/ "
                 "has this title",
                 "remove it from cv.json, or add the publication",

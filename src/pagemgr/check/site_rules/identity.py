@@ -37,8 +37,13 @@ class Rules(FamilyRules):
             found.extend(_post_names(record))
         if record.url_error is not None:
             found.extend(self._bad_permalink(record, wanted))
-        if (wanted and record.permalink and ":" not in record.permalink
-                and record.collection not in ("pages", "drafts") and not _follows(record)):
+        if (
+            wanted
+            and record.permalink
+            and ":" not in record.permalink
+            and record.collection not in ("pages", "drafts")
+            and not _follows(record)
+        ):
             self.drifting.append(record)
 
     def finish(self) -> Iterator[Finding]:
@@ -46,7 +51,8 @@ class Rules(FamilyRules):
         for record in self.drifting:
             if record.collection not in counted:
                 counted[record.collection] = _written_and_following(
-                    self.context.store.records_of(record.collection))
+                    self.context.store.records_of(record.collection)
+                )
             yield from _permalink_drift(self.context, record, *counted[record.collection])
         yield from _undeclared(self.context)
 
@@ -55,16 +61,24 @@ class Rules(FamilyRules):
         or once for the collection whose `permalink:` pattern in _config.yml names it."""
         if record.has("permalink"):
             if wanted:
-                yield finding(record.rel, record.at("permalink"), "bad-permalink",
-                              f"{record.url_error}; the build stops", _PLACEHOLDER_HINT)
+                yield finding(
+                    record.rel,
+                    record.at("permalink"),
+                    "bad-permalink",
+                    f"{record.url_error}; the build stops",
+                    _PLACEHOLDER_HINT,
+                )
         elif record.collection not in self.blamed:
             self.blamed.add(record.collection)
             key = "permalink" if record.collection == "posts" else None
             path = ["permalink"] if key else ["collections", record.collection, "permalink"]
             yield config_finding(
-                self.context, path, "bad-permalink",
+                self.context,
+                path,
+                "bad-permalink",
                 f"{record.url_error} (the pattern of _{record.collection}, used by "
-                f"{record.rel} and others); the build stops", _PLACEHOLDER_HINT,
+                f"{record.rel} and others); the build stops",
+                _PLACEHOLDER_HINT,
             )
 
 
@@ -81,7 +95,9 @@ def _date(record: DocRecord) -> Iterator[Finding]:
     if named is None or named == record.date:
         return
     yield finding(
-        record.rel, record.at("date"), "date-mismatch",
+        record.rel,
+        record.at("date"),
+        "date-mismatch",
         f"date: {record.date.isoformat()} differs from the date in the file name "
         f"({named.isoformat()}); Jekyll uses date:, so the file name misleads",
         f"make them agree: date: {named.isoformat()}, or rename the file",
@@ -103,7 +119,9 @@ def _collection_key(context: Context, record: DocRecord) -> Iterator[Finding]:
     if isinstance(prop, dict) and ("const" in prop or "enum" in prop):
         return  # the schema already reports it as bad-value
     yield finding(
-        record.rel, record.at("collection"), "collection-mismatch",
+        record.rel,
+        record.at("collection"),
+        "collection-mismatch",
         f"collection: {value} but the file is in the '{record.collection}' collection; "
         "Jekyll goes by the folder, so layouts testing page.collection see "
         f"'{record.collection}'",
@@ -115,7 +133,9 @@ def _post_names(record: DocRecord) -> Iterator[Finding]:
     if post_date(record.stem) is not None:
         return
     yield finding(
-        record.rel, (1, 1), "post-filename",
+        record.rel,
+        (1, 1),
+        "post-filename",
         "this post's file name does not start with YYYY-MM-DD-, so Jekyll ignores it "
         "(no page, not in site.posts)",
         "rename it like 2024-01-31-" + record.stem + os.path.splitext(record.rel)[1],
@@ -128,8 +148,9 @@ def _last_segment(permalink: str) -> str:
     return permalink.rstrip("/").rpartition("/")[2].removesuffix(".html")
 
 
-def _permalink_drift(context: Context, record: DocRecord, written: int,
-                     matching: int) -> Iterator[Finding]:
+def _permalink_drift(
+    context: Context, record: DocRecord, written: int, matching: int
+) -> Iterator[Finding]:
     """`record`'s written-out permalink does not end in its file name: a finding when its
     last segment names another file of the collection, or most files follow their name."""
     pattern = written >= MIN_PATTERN_FILES and matching >= 2 and matching * 2 > written
@@ -143,7 +164,9 @@ def _permalink_drift(context: Context, record: DocRecord, written: int,
     suggestion = suggestion[: len(suggestion) - len(suggestion.rsplit("/", 1)[-1])]
     suggestion += record.stem + ("/" if record.permalink.endswith("/") else "")
     yield finding(
-        record.rel, record.at("permalink"), "permalink-drift",
+        record.rel,
+        record.at("permalink"),
+        "permalink-drift",
         f"permalink ends in '{last}', not in this file's name '{record.stem}', while "
         f"{matching} of {written} files in _{record.collection} follow "
         f"their file name{origin}",
@@ -181,9 +204,15 @@ def _undeclared(context: Context) -> Iterator[Finding]:
         return
     for entry in entries:
         rel = f"{base}/{entry.name}" if base else entry.name
-        if (not entry.name.startswith("_") or not entry.is_dir(follow_symlinks=False)
-                or rel in known or entry.name in SPECIAL_DIRS or entry.name in included
-                or entry.name in excluded or entry.name in ("_pages", "_sass")):
+        if (
+            not entry.name.startswith("_")
+            or not entry.is_dir(follow_symlinks=False)
+            or rel in known
+            or entry.name in SPECIAL_DIRS
+            or entry.name in included
+            or entry.name in excluded
+            or entry.name in ("_pages", "_sass")
+        ):
             continue
         document = _first_document(entry.path, site.document_extensions)
         if document is None:
@@ -193,10 +222,15 @@ def _undeclared(context: Context) -> Iterator[Finding]:
         guess = difflib.get_close_matches(entry.name[1:], labels, n=1, cutoff=0.75)
         if guess and guess[0] == entry.name[1:]:
             guess = []
-        hint = (f"did you mean _{guess[0]}? rename the folder" if guess else
-                f"declare it in _config.yml: collections: {{{entry.name[1:]}: {{output: true}}}}")
+        hint = (
+            f"did you mean _{guess[0]}? rename the folder"
+            if guess
+            else f"declare it in _config.yml: collections: {{{entry.name[1:]}: {{output: true}}}}"
+        )
         yield finding(
-            f"{rel}/{document}", (1, 1), "undeclared-collection",
+            f"{rel}/{document}",
+            (1, 1),
+            "undeclared-collection",
             f"{rel}/ is not a collection in _config.yml, so Jekyll skips every file in it"
             + (f" (did you mean _{guess[0]}?)" if guess else ""),
             hint,

@@ -52,7 +52,9 @@ def _navigation(context: Context) -> Iterator[Finding]:
             yield from _unpublished(item, hidden)
             continue
         yield finding(
-            NAVIGATION, (item.line, item.column), "broken-nav-link",
+            NAVIGATION,
+            (item.line, item.column),
+            "broken-nav-link",
             f"menu item '{item.title}' links to {item.url}, but no page, document, redirect or "
             "file of this site is published there",
             _nav_hint(context, url),
@@ -68,17 +70,20 @@ def _hidden_target(context: Context, url: str) -> DocRecord | None:
 
 
 def _unpublished(item: NavItem, record: DocRecord) -> Iterator[Finding]:
-    why = ("has `published: false`" if record.hidden == "unpublished"
-           else "is dated in the future")
+    why = "has `published: false`" if record.hidden == "unpublished" else "is dated in the future"
     key = "published" if record.hidden == "unpublished" else "date"
     yield finding(
-        NAVIGATION, (item.line, item.column), "unpublished-linked",
+        NAVIGATION,
+        (item.line, item.column),
+        "unpublished-linked",
         f"menu item '{item.title}' links to {item.url}, which only {record.rel} would "
         f"produce, but it {why}, so the link is a 404",
         "publish that page, or remove the menu item",
     )
     yield finding(
-        record.rel, record.at(key), "unpublished-linked",
+        record.rel,
+        record.at(key),
+        "unpublished-linked",
         f"this page {why} but {NAVIGATION}:{item.line}:{item.column} links to it",
         "publish it, or remove the menu item",
     )
@@ -103,16 +108,23 @@ def _link(context: Context, record: DocRecord, link: Link) -> Iterator[Finding]:
         return  # a folder this checkout does not have (generated elsewhere, or not copied)
     if link.key:
         yield finding(
-            record.rel, (link.line, link.column), "broken-file-link",
+            record.rel,
+            (link.line, link.column),
+            "broken-file-link",
             f"{link.key} points at {link.target}, which this site does not contain",
             "put the file under files/ (it is served as /files/NAME), or fix the path",
         )
         return
     email = _EMAIL.match(target) and not target.startswith("/")
-    hint = (f"write [text](mailto:{target}) for an e-mail address" if email
-            else "fix the link, or add the page or file it points at")
+    hint = (
+        f"write [text](mailto:{target}) for an e-mail address"
+        if email
+        else "fix the link, or add the page or file it points at"
+    )
     yield finding(
-        record.rel, (link.line, link.column), "broken-link",
+        record.rel,
+        (link.line, link.column),
+        "broken-link",
         f"link to {link.target} leads to {url}, which this site does not have (a 404)",
         hint,
     )

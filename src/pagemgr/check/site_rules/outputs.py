@@ -37,7 +37,9 @@ class Rules(FamilyRules):
             for record, name in zip(records, names, strict=False):
                 others = ", ".join(other for other in names if other != name)
                 yield finding(
-                    record.rel, record.at(_key_of(record)), "output-collision",
+                    record.rel,
+                    record.at(_key_of(record)),
+                    "output-collision",
                     f"this page is written to {dest} (URL {record.url}), and so is {others}; "
                     "Jekyll prints a Conflict warning and the file written last wins",
                     "give each file its own `permalink:`",
@@ -52,19 +54,27 @@ class Rules(FamilyRules):
                 continue
             record = store.record(number)
             names = [where(owner, _key_of(owner)) for _, owner in owners] + (
-                [static] if static else [])
+                [static] if static else []
+            )
             self_target = any(owner == number for owner, _ in owners)
             message = (
                 f"redirect_from entry writes a redirect stub to {dest}, over "
                 + ("this page itself" if self_target else ", ".join(names))
                 + "; Jekyll gives no warning and the real page is lost"
             )
-            yield finding(record.rel, (line, column), "redirect-collision", message,
-                          "remove this redirect_from entry, or move the other page")
+            yield finding(
+                record.rel,
+                (line, column),
+                "redirect-collision",
+                message,
+                "remove this redirect_from entry, or move the other page",
+            )
             for other, owner in owners:
                 if other != number:
                     yield finding(
-                        owner.rel, owner.at(_key_of(owner)), "redirect-collision",
+                        owner.rel,
+                        owner.at(_key_of(owner)),
+                        "redirect-collision",
                         f"this page ({owner.url}) is overwritten by a redirect_from entry in "
                         f"{record.rel}:{line}:{column}",
                         "remove that redirect_from entry, or give this page another permalink",
