@@ -89,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--format", default="json", dest="output_format")
     parser.add_argument("sites", nargs="*", type=Path)
     args = parser.parse_args(argv)
-    sites = [site.resolve() for site in args.sites] or default_sites()
+    sites = [site.resolve() for site in args.sites if site.is_dir()] or default_sites()
     return compare(args.revision, sites, args.output_format)
 
 
