@@ -29,6 +29,8 @@ from pagemgr.yaml.yamlio import YamlMapping, YamlNode, YamlScalar, YamlSequence
 _ALIAS = re.compile(r"[ \t]*(?::[ \t]*)?(?:-[ \t]+)?\*[^\s,\[\]{}]+")
 _PROPERTY = re.compile(r"(?:[&!][^\s,\[\]{}]*\s+)+")
 _NULL_WORDS = ("", "~", "null", "Null", "NULL")
+_TO_DASH = re.compile(r"(?:\s+|#[^\n]*)*-")  # blanks and comments, then a block item's dash
+_FLOW_COMMA = re.compile(r"\s*,(?:[ \t]*(?=[^ \t#])|([ \t]+)(?=#))?")  # group 1: before a comment
 _SPELLED_NULL = re.compile(r"^[^#\n]*:[ \t]+(?:~|null|Null|NULL)[ \t]*(?:#.*)?\r?$", re.MULTILINE)
 
 
@@ -203,8 +205,13 @@ class Yaml:
         return (mapping_indent if mapping_indent > 0 else 2, seq_offset if seq_offset >= 0 else 2)
 
     def dash(self, sequence: YamlNode) -> int:
-        start = self.value_start(sequence)
-        return self.text.index("-", start)
+        return self.dash_after(self.value_start(sequence))
+
+    def dash_after(self, origin: int) -> int:
+        """The `-` of the next block list item from `origin`: what lies between two items is
+        white space and comments only (often a commented-out item, `# - title: X`)."""
+        found = _TO_DASH.match(self.text, origin)
+        return found.end() - 1 if found else self.text.index("-", origin)
 
     # --- edits -------------------------------------------------------------------------------
 
@@ -323,12 +330,13 @@ class Yaml:
         if _flow(slot.parent):
             return self.alias_span(slot)[0] if slot.alias else int(slot.node.start_mark.index)
         origin = self.item_origin(slot) if slot.index else self.value_start(slot.parent)
-        return self.text.index("-", origin)
+        return self.dash_after(origin)
 
     def delete_flow(self, slot: Slot, start: int, end: int) -> str:
-        rest = re.compile(r"\s*,[ \t]*").match(self.text, end)
-        if rest:
-            return self.splice(start, rest.end(), "")
+        rest = _FLOW_COMMA.match(self.text, end)
+        if rest:  # the item, its comma and the blanks after it, but never a comment's blank
+            stop = rest.end() if rest[1] is None else rest.start(1)
+            return self.splice(start, stop, "")
         before = re.compile(r",\s*\Z").search(self.text, 0, start)
         if before:
             return self.splice(before.start(), end, "")
