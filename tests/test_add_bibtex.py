@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from conftest import make_site, run_cli
@@ -55,7 +56,8 @@ def test_bad_entries_are_reported_by_key_and_the_others_imported(tmp_path: Path)
         "pagemgr: error: noyear: mixed.bib: missing year; not added",
         "pagemgr: error: journal2019: mixed.bib: another entry above has the same key; this one "
         "was not added (give it its own key)",
-        "pagemgr: error: preprint2024: missing --category; pass it to apply to every entry",
+        "pagemgr: error: preprint2024: missing --category: no category in publication_category "
+        "(_config.yml) fits this preprint; pass --category (it fills every entry that has none)",
     ]
     folder = site / "_publications"
     conf = front(folder / "2020-07-15-a-conference-paper-on-graphs.md")
@@ -104,10 +106,15 @@ def test_non_utf8_file_is_a_clear_error(tmp_path: Path) -> None:
 def test_update_from_bibtex_keeps_other_keys_and_body(tmp_path: Path) -> None:
     site = make_site(tmp_path)
     old = site / "_publications" / "old.md"
+    wrote = {"venue": "str:Preprint", "date": "date:2020-01-01"}  # as pagemgr recorded them
+    record = ", ".join(
+        f"{key}: {hashlib.sha256(value.encode()).hexdigest()[:8]}" for key, value in wrote.items()
+    )
     old.write_text(
         '---\ntitle: "Bruckner\'s Etude of the Laplace Operator - DNA and Quotes"\n'
         "collection: publications\ncategory: manuscripts\n# my note\nvenue: 'Preprint'\n"
-        "date: 2020-01-01\nslidesurl: /files/s.pdf\n---\nMy own body.\n",
+        f"date: 2020-01-01\nslidesurl: /files/s.pdf\npagemgr_wrote: {{{record}}}\n---\n"
+        "My own body.\n",
         encoding="utf-8",
     )
     result = run_cli(
@@ -122,3 +129,50 @@ def test_update_from_bibtex_keeps_other_keys_and_body(tmp_path: Path) -> None:
     )
     assert text.startswith("---\ntitle: \"Bruckner's Etude")
     assert len(list((site / "_publications").iterdir())) == 2
+
+
+def test_author_names_split_on_and_at_any_whitespace(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    bib = tmp_path / "dblp-style.bib"
+    bib.write_text(
+        "@article{DBLP:journals/x/SmithJ20,\n"
+        "  author       = {Alice Smith and\n                  Bob Jones AND\tCarol White and\n"
+        "                  {Barnes and Noble} and others},\n"
+        "  title        = {Names on Many Lines},\n"
+        "  journal      = {Journal of Examples},\n"
+        "  year         = {2020}\n}\n",
+        encoding="utf-8",
+    )
+    result = run_cli("add", "publication", "--site", site, "--bibtex", bib)
+    assert result.exit_code == 0, result.stderr
+    data = front(site / "_publications" / "2020-01-01-names-on-many-lines.md")
+    assert str(data["citation"]).startswith(
+        "Smith, Alice; Jones, Bob; White, Carol; Barnes and Noble, et al. (2020)."
+    )
+
+
+def test_category_and_date_flags_only_fill_entries_that_lack_them(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    result = run_cli(
+        "add",
+        "publication",
+        "--site",
+        site,
+        "--bibtex",
+        DATA / "mixed.bib",
+        "--category",
+        "manuscripts",
+        "--date",
+        "2024-01-15",
+    )
+    assert result.exit_code == 1  # the entries mixed.bib cannot give
+    folder = site / "_publications"
+    conf = front(folder / "2020-07-15-a-conference-paper-on-graphs.md")
+    assert (conf["category"], str(conf["date"])) == ("conferences", "2020-07-15")
+    journal = front(folder / "2019-10-01-a-journal-article.md")
+    assert (journal["category"], str(journal["date"])) == ("manuscripts", "2019-10-01")
+    preprint = front(folder / "2024-01-15-a-preprint-on-arxiv.md")  # January 2024: the day
+    assert (preprint["category"], str(preprint["date"])) == ("manuscripts", "2024-01-15")
+    assert "pagemgr_wrote: {venue: " in (folder / "2024-01-15-a-preprint-on-arxiv.md").read_text()
+    record = preprint["pagemgr_wrote"]
+    assert isinstance(record, dict) and "date" not in record  # the date is the user's

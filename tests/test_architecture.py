@@ -21,6 +21,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("pagemgr.check",),
     ("pagemgr.edit",),
     ("pagemgr.add", "pagemgr.publish"),
+    ("pagemgr.serve",),
     ("pagemgr.commands",),
     ("pagemgr.error_handler",),
     ("pagemgr.cli",),
@@ -37,6 +38,8 @@ OWNERS = {
     "referencing": ("pagemgr.check.schemas",),
     "pickle": ("pagemgr.check.engine", "pagemgr.site.cache_files"),
     "bibtexparser": ("pagemgr.add.bibtex", "pagemgr.add.latex"),
+    "pylatexenc": ("pagemgr.add.latex",),
+    "liquid": ("pagemgr.check.templates",),
 }
 
 

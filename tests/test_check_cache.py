@@ -6,7 +6,9 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -38,7 +40,8 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_cache_lives_outside_the_site(site: Path, tmp_path: Path) -> None:
     findings(site)
     cached = sorted(p.name.split("-")[0] for p in (tmp_path / "cache").iterdir())
-    assert cached == ["check", "config"]  # per-file results; _config.yml as parsed
+    # per-file results; _config.yml as parsed; what the site's templates read (issue 16)
+    assert cached == ["check", "config", "templates"]
     assert not any(p.suffix == ".pickle" for p in site.rglob("*"))
 
 
@@ -94,14 +97,23 @@ def test_an_unchanged_config_is_not_parsed_again(
 
     assert findings(site) == []
     parsed: list[str] = []
-    real = yamlio.load_with_libyaml
-    monkeypatch.setattr(yamlio, "load_with_libyaml", lambda text: parsed.append(text) or real(text))
+    for name in ("load_with_libyaml", "load_with_safe_yaml"):  # either builder's full parser
+        real = getattr(yamlio, name)
+        monkeypatch.setattr(yamlio, name, _spy(parsed, real))
     assert findings(site) == []
     assert not any("collections:" in text for text in parsed)  # _config.yml came from the cache
     config = site / "_config.yml"
     config.write_text(config.read_text() + "\nfuture: true\n")
     findings(site)
     assert any("future: true" in text for text in parsed)
+
+
+def _spy(parsed: list[str], real: Callable[[str], Any]) -> Callable[[str], Any]:
+    def spy(text: str) -> Any:
+        parsed.append(text)
+        return real(text)
+
+    return spy
 
 
 def test_no_cache_reads_everything_and_writes_nothing(site: Path, tmp_path: Path) -> None:

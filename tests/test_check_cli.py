@@ -122,15 +122,21 @@ def test_site_is_found_upward_from_the_working_folder(
 
 
 def test_bundled_site_reports_what_its_page_does_not_give(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its own layouts guard venue and date and list uncategorized papers under "Other
+    Publications" (issue 16): warnings that say so, no error (tests/test_site_jekyll.py holds
+    each one to the built site)."""
     monkeypatch.chdir(REPO)
     result = run_cli("check", "--format", "json")
-    assert result.exit_code == 1
-    found = {(f["rule"], f["path"], f["message"]) for f in result.json()["findings"]}
+    assert result.exit_code == 0
+    found = {(f["severity"], f["rule"], f["path"], f["message"]) for f in result.json()["findings"]}
     for stem in ("genesisscene", "interpretability-analysis-pretrained-cnns-medical-diagnosis"):
         path = f"_publications/{stem}.md"
-        assert ("missing-key", path, "missing required key 'date'") in found
-        assert ("missing-key", path, "missing required key 'venue'") in found
-    assert not any(f[1] in ("_config.yml", "_data/cv.json", "_data/navigation.yml") for f in found)
+        assert ("warning", "missing-key", path, "missing required key 'venue'") in found
+        assert not any(f[1] == "missing-key" and "'date'" in f[3] for f in found)
+        listed = "no 'category': _pages/publications.html lists this paper last, under 'Other "
+        category = [f[3] for f in found if f[:3] == ("warning", "unlisted-category", path)]
+        assert len(category) == 1 and category[0].startswith(listed)
+    assert not any(f[2] in ("_config.yml", "_data/cv.json", "_data/navigation.yml") for f in found)
 
 
 def test_every_corpus_site_checks_without_crashing(tmp_path: Path) -> None:
@@ -214,3 +220,43 @@ def test_workers_mixing_cached_and_changed_files_keep_the_site_order(
     assert mixed.exit_code == expected.exit_code == 1
     assert mixed.json() == expected.json()
     assert any(f["rule"] == "output-collision" for f in mixed.json()["findings"])
+
+
+def test_missing_date_hint_gives_the_date_in_the_file_name(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    (site / "_publications" / "2021-03-04-nodate.md").write_text(
+        '---\ntitle: "X"\ncategory: manuscripts\nvenue: J\n'
+        "permalink: /publication/2021-03-04-nodate\n---\n"
+    )
+    (site / "_publications" / "undated.md").write_text(
+        '---\ntitle: "Y"\ncategory: manuscripts\nvenue: J\npermalink: /publication/undated\n---\n'
+    )
+    result = run_cli("check", "--site", site, "--format", "json", "--select", "missing-key")
+    hints = {f["path"]: f["hint"] for f in result.json()["findings"]}
+    assert hints["_publications/2021-03-04-nodate.md"].startswith("add `date: 2021-03-04`")
+    assert "2009-10-01" not in hints["_publications/2021-03-04-nodate.md"]
+    schema = json.loads((REPO / "schemas" / "publication.schema.json").read_text())
+    example = schema["properties"]["date"]["examples"][0]
+    assert hints["_publications/undated.md"].startswith(f"add `date: {example}`")
+
+
+@pytest.mark.parametrize(
+    ("args", "guess"),
+    [
+        (("chek",), "check"),
+        (("add", "publications"), "publication"),
+        (("fixx", "--dry-run"), "fix"),
+        (("rule",), "rules"),
+    ],
+)
+def test_a_mistyped_command_gets_a_did_you_mean(args: tuple[str, ...], guess: str) -> None:
+    result = run_cli(*args)
+    assert result.exit_code == 2
+    assert f"No such command '{args[-1] if args[0] == 'add' else args[0]}'" in result.stderr
+    assert f"did you mean '{guess}'?" in result.stderr
+
+
+def test_a_command_nothing_resembles_gets_no_guess() -> None:
+    result = run_cli("frobnicate")
+    assert result.exit_code == 2
+    assert "No such command 'frobnicate'" in result.stderr and "did you mean" not in result.stderr

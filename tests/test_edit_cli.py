@@ -53,7 +53,7 @@ def edit(site: Path, rel: str, *args: str) -> tuple[str, str]:
         (("set", "nested.z", "yes"), "    z: 'q'\n", "    z: 'yes'\n"),
         (("set", "nested.x", "2", "--type", "int"), "    x: 1   # c1\n", "    x: 2   # c1\n"),
         (("append", "flow", "c"), "flow: [a,b]\n", "flow: [a,b, c]\n"),
-        (("set", "fm.q", "2", "--type", "int"), "fm: {p: 1}\n", "fm: {p: 1, q: 2}\n"),
+        (("set", "fm.q", "2", "--type", "int", "--new"), "fm: {p: 1}\n", "fm: {p: 1, q: 2}\n"),
         (("unset", "nested.y"), "    y: ~\n", ""),
         (("remove", "list[-1]"), "- b\n", ""),
         (("set", "empty", "text: with colon"), "empty:\n", "empty: 'text: with colon'\n"),
@@ -94,7 +94,7 @@ def test_an_edit_that_breaks_the_site_elsewhere_is_refused(site: Path) -> None:
 
 
 def test_an_edit_that_adds_a_warning_says_so_and_is_written(site: Path) -> None:
-    result = run_cli("set", "_publications/2020-01-01-paper.md", "venu", "J")
+    result = run_cli("set", "_publications/2020-01-01-paper.md", "venu", "J", "--new")
     assert result.exit_code == 0
     assert "warning: unknown key 'venu' (did you mean 'venue'?) [unknown-key]" in result.stderr
 
@@ -145,7 +145,7 @@ def test_plain_value_stays_plain_and_double_stays_double(site: Path) -> None:
 def test_typed_values(site: Path) -> None:
     before, after = edit(site, PAPER, "set", "date", "2021-03-04", "--type", "date")
     assert after == before.replace("date: 2020-01-01", "date: 2021-03-04")
-    _, after = edit(site, PAPER, "set", "flag", "true", "--type", "bool")
+    _, after = edit(site, PAPER, "set", "flag", "true", "--type", "bool", "--new")
     assert "flag: true\n---" in after
     assert run_cli("get", PAPER, "flag", "--format", "json").stdout == "true\n"
 
@@ -163,7 +163,7 @@ def test_crlf_and_bom_are_kept(site: Path) -> None:
     path = site / "_data" / "crlf.yml"
     path.write_bytes('\ufeffa: 1\r\nb: "two"\r\n'.encode())
     assert run_cli("set", path, "b", "three").exit_code == 0
-    assert run_cli("set", path, "c.d", "e").exit_code == 0
+    assert run_cli("set", path, "c.d", "e", "--new").exit_code == 0
     assert path.read_bytes() == '\ufeffa: 1\r\nb: "three"\r\nc:\r\n  d: e\r\n'.encode()
 
 
@@ -298,3 +298,91 @@ def test_null_follows_the_files_spelling(site: Path) -> None:
     assert after == before.replace("venue: 'Journal 1'", "venue:")
     before, after = edit(site, "_data/misc.yml", "set", "nested.x", "--type", "null")
     assert after == before.replace("    x: 1   # c1\n", "    x: null   # c1\n")
+
+
+def test_a_key_nothing_knows_is_refused_with_a_did_you_mean(site: Path) -> None:
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    result = run_cli("set", PAPER, "venu", "J")
+    assert result.exit_code == 1
+    assert "unknown key 'venu'" in result.stderr and "did you mean 'venue'?" in result.stderr
+    assert "--new" in result.stderr and "Traceback" not in result.stderr
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.parametrize(
+    ("rel", "path", "guess"),
+    [
+        ("_config.yml", "author.githb", "github"),
+        ("_data/navigation.yml", "main[0].titel", "title"),
+        ("_data/misc.yml", "nested.q", None),
+    ],
+)
+def test_unknown_keys_are_refused_in_data_files_and_config_too(
+    site: Path, rel: str, path: str, guess: str | None
+) -> None:
+    before = (site / rel).read_bytes()
+    result = run_cli("set", rel, path, "x")
+    assert result.exit_code == 1
+    assert path.rsplit(".", 1)[1] in result.stderr
+    assert (f"did you mean '{guess}'?" in result.stderr) == (guess is not None)
+    assert (site / rel).read_bytes() == before
+    assert run_cli("set", rel, path, "x", "--new", "--force").exit_code == 0
+
+
+def test_keys_the_schema_or_the_collection_knows_are_added_without_new(site: Path) -> None:
+    _, after = edit(site, PAPER, "set", "paperurl", "https://example.org/p.pdf")
+    assert "paperurl: https://example.org/p.pdf\n" in after
+    other = site / "_publications" / "2021-01-01-other.md"
+    other.write_text(
+        '---\ntitle: "B"\ncollection: publications\ncategory: manuscripts\n'
+        "permalink: /publication/2021-01-01-other\ndate: 2021-01-01\nvenue: J\n"
+        "doi: 10.1/x\n---\n"
+    )
+    _, after = edit(site, PAPER, "set", "doi", "10.1/y")
+    assert "doi: 10.1/y\n" in after
+
+
+def test_new_keys_in_a_list_item_follow_its_siblings(site: Path) -> None:
+    path = site / "_data" / "people.yml"
+    path.write_text("- name: A\n  role: x\n- name: B\n", encoding="utf-8")
+    assert run_cli("set", path, "[1].role", "z").exit_code == 0
+    assert path.read_text() == "- name: A\n  role: x\n- name: B\n  role: z\n"
+    refused = run_cli("set", path, "[1].rol", "z")
+    assert refused.exit_code == 1 and "did you mean 'role'?" in refused.stderr
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "line", "typed"),
+    [
+        ("date", "2024-12-10", "date: 2024-12-10\n", "2024-12-10"),
+        ("author_profile", "true", "author_profile: true\n", True),
+        ("published", "no", "published: false\n", False),
+        ("tags", '["a", "b"]', "tags:\n  - a\n  - b\n", ["a", "b"]),
+        ("venue", "2019", "venue: '2019'\n", "2019"),
+        ("title", "2019", 'title: "2019"\n', "2019"),
+    ],
+)
+def test_without_type_the_value_takes_the_type_the_schema_gives(
+    site: Path, key: str, value: str, line: str, typed: object
+) -> None:
+    _, after = edit(site, PAPER, "set", key, value, "--force")
+    assert line in after
+    assert run_cli("get", PAPER, key, "--format", "json").json() == typed
+
+
+def test_an_explicit_type_still_wins(site: Path) -> None:
+    _, after = edit(site, PAPER, "set", "date", "2024-12-10", "--type", "str", "--force")
+    assert "date: '2024-12-10'\n" in after
+    _, after = edit(site, PAPER, "set", "author_profile", "true", "--type", "str", "--force")
+    assert "author_profile: 'true'\n" in after
+
+
+@pytest.mark.parametrize("text", ["a: No\n", "a: 2020-01-02\n", "a: 010\n", "a: 1.50\n"])
+def test_setting_what_get_prints_changes_nothing_where_no_schema_speaks(
+    site: Path, text: str
+) -> None:
+    path = site / "_data" / "plain.yml"
+    path.write_text(text, encoding="utf-8")
+    printed = run_cli("get", path, "a").stdout[:-1]
+    assert run_cli("set", path, "a", "--", printed).exit_code == 0
+    assert path.read_text(encoding="utf-8") == text

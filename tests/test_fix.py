@@ -31,7 +31,7 @@ PAPER = '---\ntitle: "A"\ncollection: publications\ncategory: manuscripts\ndate:
         (
             "_publications/p.md",
             PAPER + "venue: Proc. of X: the conference # 3\n---\nB\n",
-            PAPER + 'venue: "Proc. of X: the conference # 3"\n---\nB\n',
+            PAPER + 'venue: "Proc. of X: the conference" # 3\n---\nB\n',
             "quote-broken-value",
         ),
         (
@@ -107,5 +107,31 @@ def test_dry_run_shows_diff_and_writes_nothing(site: Path) -> None:
 
 def test_clean_site_exits_zero_and_changes_nothing(site: Path) -> None:
     before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
-    assert run_cli("fix").exit_code == 0
+    result = run_cli("fix")
+    assert result.exit_code == 0
+    assert "Nothing to fix" in result.stdout
     assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+
+
+def test_nothing_to_fix_in_named_files_says_so(site: Path) -> None:
+    result = run_cli("fix", "--dry-run", "_publications/2020-01-01-paper.md")
+    assert result.exit_code == 0
+    assert result.stdout == "Nothing to fix\n"
+
+
+@pytest.mark.parametrize(
+    ("line", "fixed"),
+    [
+        ("venue: A: B  # note", 'venue: "A: B"  # note'),
+        ("venue: A: B\t# note: more", 'venue: "A: B"\t# note: more'),
+        ("venue: C#: the language # ok", 'venue: "C#: the language" # ok'),
+    ],
+)
+def test_a_quoting_fix_keeps_a_trailing_comment_outside_the_value(
+    site: Path, line: str, fixed: str
+) -> None:
+    path = write(site, "_publications/p.md", PAPER + line + "\n---\nB\n")
+    assert run_cli("fix", "_publications/p.md").exit_code == 1
+    assert path.read_text(encoding="utf-8") == PAPER + fixed + "\n---\nB\n"
+    value = fixed.split('"')[1]
+    assert run_cli("get", "_publications/p.md", "venue").stdout == value + "\n"

@@ -1,4 +1,5 @@
-"""Start-up stays light, and the wheel carries the schemas and works outside the source tree."""
+"""Start-up stays light, and the wheel carries the schemas and docs and works outside the source
+tree."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import venv
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -43,7 +45,10 @@ def test_python_dash_m_runs_the_cli() -> None:
     assert out.stdout.strip() == "pagemgr, version 0.1.0"
 
 
-def test_wheel_installs_and_checks_outside_the_source_tree(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A fresh virtual environment with the wheel built from this checkout installed."""
+    tmp_path = tmp_path_factory.mktemp("wheel")
     dist = tmp_path / "dist"
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(REPO)],
@@ -54,13 +59,19 @@ def test_wheel_installs_and_checks_outside_the_source_tree(tmp_path: Path) -> No
     wheel = next(dist.glob("pagemgr-*.whl"))
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
-    python = env_dir / "bin" / "python"
     subprocess.run(
-        [str(python), "-m", "pip", "install", "-q", str(wheel)],
+        [str(env_dir / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)],
         check=True,
         capture_output=True,
         timeout=600,
     )
+    yield env_dir
+    shutil.rmtree(env_dir)
+
+
+def test_wheel_installs_and_checks_outside_the_source_tree(installed: Path, tmp_path: Path) -> None:
+    env_dir = installed
+    python = env_dir / "bin" / "python"
     site = make_site(tmp_path)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -91,7 +102,35 @@ def test_wheel_installs_and_checks_outside_the_source_tree(tmp_path: Path) -> No
         check=True,
     ).stdout.strip()
     assert parser == "clib"
-    shutil.rmtree(env_dir)
+
+
+def test_the_wheel_carries_the_docs_that_help_and_errors_name(
+    installed: Path, tmp_path: Path
+) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH",)}
+    python = str(installed / "bin" / "python")
+    where = subprocess.run(
+        [python, "-c", "import pagemgr.check.rules as r; print(r.docs_dir())"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        check=True,
+    ).stdout.strip()
+    assert where.startswith(str(installed))
+    for name in ("rules.md", "fixes.md", "schemas.md", "output-formats.md"):
+        assert Path(where, name).read_bytes() == (REPO / "docs" / name).read_bytes()
+    shown = subprocess.run(
+        [str(installed / "bin" / "pagemgr"), "rules", "date-mismatch"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=60,
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.startswith("## date-mismatch\n")
+    assert "Bad:" in shown.stdout and "Good:" in shown.stdout
 
 
 def test_only_libyaml_imports_ruamel_and_only_git_py_imports_gitpython() -> None:

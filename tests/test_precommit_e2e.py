@@ -1,8 +1,10 @@
 """A user's own day, end to end: the real pre-commit framework, a bare remote, Debian's jekyll.
 
-The bundled site is copied into a fresh repository whose `origin` is a bare repository; pagemgr is
-installed as a pre-commit hook with `pagemgr install-hook` (the `repo: local` variant, so nothing
-is downloaded), and every step runs the real commands a user would type.
+The bundled site is copied into a fresh repository whose `origin` is a bare repository. A pagemgr
+pip-installed from a git repository of pagemgr (over `file://`) runs `pagemgr install-hook`, which
+points pre-commit at that repository and commit; pre-commit installs pagemgr from it by itself.
+Every git commit runs with no pagemgr on PATH, as from a GUI client or a new shell, and every step
+runs the real commands a user would type.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, require_jekyll
+from git_installed import GitInstalled, git_installed_pagemgr
 from gitrepo import git, isolate_git
 
 BIN = Path(sys.executable).parent
@@ -39,13 +42,35 @@ def run(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProces
     return done
 
 
+def path_without_pagemgr() -> str:
+    """PATH without any folder holding a `pagemgr`: what a GUI git client or a new shell has."""
+    folders = os.environ["PATH"].split(os.pathsep)
+    return os.pathsep.join(folder for folder in folders if not Path(folder, "pagemgr").exists())
+
+
+@pytest.fixture(scope="module")
+def git_installed(tmp_path_factory: pytest.TempPathFactory) -> GitInstalled:
+    return git_installed_pagemgr(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Shared by the tests here, so pre-commit installs pagemgr's environment once."""
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
 @pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def repo(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    git_installed: GitInstalled,
+    pre_commit_home: Path,
+) -> Path:
     if shutil.which("pre-commit", path=str(BIN)) is None:
         pytest.skip("pre-commit is not installed in this environment (pip install pre-commit)")
     isolate_git(tmp_path, monkeypatch)
-    monkeypatch.setenv("PRE_COMMIT_HOME", str(tmp_path / "pre-commit-home"))
-    monkeypatch.setenv("PATH", f"{BIN}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("PRE_COMMIT_HOME", str(pre_commit_home))
+    monkeypatch.setenv("PATH", path_without_pagemgr())
     remote = tmp_path / "remote.git"
     git(tmp_path, "init", "-q", "--bare", str(remote))
     work = tmp_path / "work"
@@ -55,7 +80,8 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     git(work, "commit", "-q", "-m", "The site as it was")
     git(work, "remote", "add", "origin", str(remote))
     git(work, "push", "-q", "-u", "origin", "master")
-    run(work, str(BIN / "pagemgr"), "install-hook")
+    run(work, git_installed.pagemgr, "install-hook", "--no-install")
+    run(work, str(BIN / "pre-commit"), "install")
     git(work, "add", ".pre-commit-config.yaml")
     git(work, "commit", "-q", "-m", "Check the site before every commit")
     return work

@@ -198,6 +198,7 @@ def test_dry_run_lists_the_commit_and_changes_nothing(repo: tuple[Path, Path, Pa
         "  A _publications/2021-new.md",
         "with the message:",
         "  Add publication: Dry Paper",
+        "Fetched origin/master: it has no commits you do not have",
         f"Would push 1 commit to origin/master ({repo[2]})",
         "Dry run: nothing was changed",
     ]

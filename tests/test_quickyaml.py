@@ -1,8 +1,11 @@
 """quickyaml.quick_load against yamlio.load: the same data and positions, or None.
 
-One grammar of front matter building blocks, the common subset and its near misses, drives both
-a hypothesis property and a seeded sweep that counts how much the fast path takes. Real sites
-(the demo site, the shared corpus, the benchmark generator's documents) are compared too.
+Every comparison runs under both builders' rules: Psych's (Debian's Jekyll) against the node
+graph libyaml composes, SafeYAML's (GitHub Pages) against libyaml's events as SafeYAML builds
+them. One grammar of front matter building blocks, the common subset and its near misses,
+drives both a hypothesis property and a seeded sweep that counts how much the fast path takes.
+Real sites (the demo site, the shared corpus, the benchmark generator's documents) are compared
+too.
 """
 
 from __future__ import annotations
@@ -21,10 +24,15 @@ from hypothesis import strategies as st
 from pagemgr.site.document import has_yaml_header, parse_document
 from pagemgr.yaml import yamlio
 from pagemgr.yaml.quickyaml import quick_load
+from pagemgr.yaml.safe_yaml import SafeYamlError, safe_yaml_scalar
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
 BENCH_SITE = REPO / "benchmarks" / ".work" / "site-10000"
+
+RULES: tuple[yamlio.Rules, ...] = ("psych", "safe_yaml")
+SCALAR_RULES = {"psych": yamlio.psych_scalar, "safe_yaml": safe_yaml_scalar}
+both_rules = pytest.mark.parametrize("rules", RULES)
 
 T = TypeVar("T")
 Choose = Callable[[Sequence[T]], T]
@@ -73,23 +81,24 @@ def paths_of(data: dict[str, Any]) -> Iterator[list[str | int]]:
             yield [key, True]
 
 
-def same_answer(text: str) -> bool:
-    """Assert that quick_load agrees with yamlio.load; True when the fast path took the text."""
-    quick = quick_load(text)
+def same_answer(text: str, rules: yamlio.Rules = "psych") -> bool:
+    """Assert that quick_load agrees with the full parser under `rules`; True when the fast
+    path took the text."""
+    quick = quick_load(text, scalar=SCALAR_RULES[rules])
     try:
-        loaded = yamlio.load_with_libyaml(text)
-    except yamlio.YamlSyntaxError:
-        assert quick is None, f"yamlio refuses {text!r}, quick_load read it"
+        loaded = yamlio.load_without_fast_path(text, rules)
+    except (yamlio.YamlSyntaxError, SafeYamlError):
+        assert quick is None, f"yamlio refuses {text!r} under {rules}, quick_load read it"
         return False
     if quick is None:
         return False
     data, positions = quick
-    context = f"in {text!r}"
+    context = f"in {text!r} under {rules}"
     assert not loaded.problems, context
     assert_same_value(data, loaded.data, context)
     node = loaded.node
     assert node is not None, context
-    assert positions.start == (node.start_mark.line, node.start_mark.column), context
+    assert positions.start == yamlio.start_of(node), context
     for path in paths_of(data):
         assert positions.locate(path) == yamlio.locate(node, path), (path, context)
     for key in [*data, "no-such-key", "yes"]:
@@ -309,37 +318,54 @@ PROPERTY = settings(
 )
 
 
+def fails_to_load_under_safe_yaml(text: str, rules: yamlio.Rules) -> bool:
+    """A clean text the fast path may decline: SafeYAML raises on it (`1_.5`)."""
+    if rules != "safe_yaml":
+        return False
+    try:
+        yamlio.load_with_safe_yaml(text)
+    except SafeYamlError:
+        return True
+    return False
+
+
+@both_rules
 @PROPERTY
-@given(clean_documents())
-def test_the_fast_path_reads_the_subset_as_yamlio_does(text: str) -> None:
-    assert same_answer(text), f"quick_load fell back on a text in its subset: {text!r}"
+@given(text=clean_documents())
+def test_the_fast_path_reads_the_subset_as_yamlio_does(rules: yamlio.Rules, text: str) -> None:
+    assert same_answer(text, rules) or fails_to_load_under_safe_yaml(text, rules), (
+        f"quick_load fell back on a text in its subset under {rules}: {text!r}"
+    )
 
 
+@both_rules
 @PROPERTY
-@given(wild_documents())
-def test_the_fast_path_never_disagrees_with_yamlio(text: str) -> None:
-    event("fast path" if same_answer(text) else "fell back")
+@given(text=wild_documents())
+def test_the_fast_path_never_disagrees_with_yamlio(rules: yamlio.Rules, text: str) -> None:
+    event("fast path" if same_answer(text, rules) else "fell back")
 
 
-def test_a_seeded_sweep_agrees_and_takes_a_fair_share() -> None:
+@both_rules
+def test_a_seeded_sweep_agrees_and_takes_a_fair_share(rules: yamlio.Rules) -> None:
     rng = random.Random(20240601)
     tried = accepted = 0
     for index in range(6000):
         text = clean_document(rng.choice) if index % 3 == 0 else wild_document(rng.choice)
         tried += 1
-        accepted += same_answer(text)
-    print(f"\nquickyaml sweep: {tried} texts tried, {accepted} read by the fast path")
+        accepted += same_answer(text, rules)
+    print(f"\nquickyaml sweep ({rules}): {tried} texts tried, {accepted} read by the fast path")
     assert accepted > tried // 3
 
 
-def test_mutated_subset_texts_agree() -> None:
+@both_rules
+def test_mutated_subset_texts_agree(rules: yamlio.Rules) -> None:
     """Small edits of texts in the subset land on both sides of its border."""
     rng = random.Random(7)
     tried = accepted = 0
     for _ in range(6000):
         tried += 1
-        accepted += same_answer(mutated(rng.choice, clean_document(rng.choice)))
-    print(f"\nquickyaml mutations: {tried} texts tried, {accepted} read by the fast path")
+        accepted += same_answer(mutated(rng.choice, clean_document(rng.choice)), rules)
+    print(f"\nquickyaml mutations ({rules}): {tried} tried, {accepted} read by the fast path")
     assert tried // 5 < accepted < tried
 
 
@@ -360,8 +386,9 @@ def test_mutated_subset_texts_agree() -> None:
         "a: " + "x" * 3000 + "\nb:\n- " + "y" * 3000 + "\n",
     ],
 )
-def test_the_fast_path_takes_these(text: str) -> None:
-    assert same_answer(text)
+@both_rules
+def test_the_fast_path_takes_these(text: str, rules: yamlio.Rules) -> None:
+    assert same_answer(text, rules)
 
 
 @pytest.mark.parametrize(
@@ -383,6 +410,29 @@ def test_falls_back_outside_the_subset(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        "null: 1\nb: 2\n",  # SafeYAML drops the null key: `1` becomes a key, `b` its value
+        "NuLL: 1\n", "yes: 1\n", "On: x\n", "tRuE: x\n", "a: 1_.5\n", "a:\n- 1_.5\n",
+        "a: [1_.5]\n",
+    ],
+)  # fmt: skip
+def test_falls_back_where_safe_yaml_reads_keys_or_values_differently(text: str) -> None:
+    assert quick_load(text, scalar=safe_yaml_scalar) is None
+    same_answer(text, "safe_yaml")
+
+
+def test_the_two_rules_type_the_same_front_matter_apart() -> None:
+    text = "time: 10:30\nday: 2024-5-1\nn: 0X1F\nok: yes\n"
+    psych = quick_load(text)
+    safe = quick_load(text, scalar=safe_yaml_scalar)
+    assert psych is not None and safe is not None
+    assert safe[0] == {"time": 630.0, "day": "2024-5-1", "n": 31, "ok": True}
+    assert psych[0]["time"] == 37800 and psych[0]["n"] == "0X1F"
+    assert same_answer(text, "safe_yaml") and same_answer(text, "psych")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "a: " + "[" * 5001 + "'\n",  # that many brackets are refused, even quoted ones
         "a: '" + "[" * 5001 + "'\n",
         " " * 5001 + "\na: 1\n",
@@ -393,6 +443,8 @@ def test_what_libyaml_is_not_given_is_refused_before_the_fast_path(text: str) ->
         yamlio.load_with_libyaml(text)
     with pytest.raises(yamlio.YamlSyntaxError):
         yamlio.load(text)
+    with pytest.raises(yamlio.YamlSyntaxError):
+        yamlio.load(text, "safe_yaml")
 
 
 def test_the_example_from_the_module_contract() -> None:
@@ -414,7 +466,7 @@ def test_the_example_from_the_module_contract() -> None:
     assert data["tags"] == ["reproducibility", "open science"]
     assert positions.locate(["tags", 1]) == (7, 4)
     assert positions.locate_key([], "tags2") == (8, 0)
-    assert same_answer(text)
+    assert same_answer(text) and same_answer(text, "safe_yaml")
 
 
 # --- real files -----------------------------------------------------------------------------
@@ -432,14 +484,18 @@ def front_matters(root: Path) -> Iterator[tuple[Path, str]]:
 
 
 def compare_all(root: Path) -> tuple[int, int]:
-    compared = accepted = 0
+    """Front matters compared under both rules, and how many the fast path took under each
+    (the smaller count)."""
+    compared = 0
+    accepted = {rules: 0 for rules in RULES}
     for path, front_matter in front_matters(root):
         compared += 1
-        try:
-            accepted += same_answer(front_matter)
-        except AssertionError as exc:
-            raise AssertionError(f"{path}: {exc}") from None
-    return compared, accepted
+        for rules in RULES:
+            try:
+                accepted[rules] += same_answer(front_matter, rules)
+            except AssertionError as exc:
+                raise AssertionError(f"{path}: {exc}") from None
+    return compared, min(accepted.values())
 
 
 def test_the_demo_site() -> None:
@@ -473,7 +529,8 @@ def test_the_prepared_benchmark_site() -> None:
     assert accepted >= compared * 0.95
 
 
-def test_real_data_files() -> None:
+@both_rules
+def test_real_data_files(rules: yamlio.Rules) -> None:
     """Not front matter, but real YAML with anchors, merge keys and nesting: all must agree."""
     roots = [REPO / "site", *([CORPUS] if CORPUS.is_dir() else [])]
     compared = accepted = 0
@@ -482,8 +539,8 @@ def test_real_data_files() -> None:
             text = path.read_bytes().decode("utf-8").removeprefix("\ufeff")
             compared += 1
             try:
-                accepted += same_answer(text)
+                accepted += same_answer(text, rules)
             except AssertionError as exc:
                 raise AssertionError(f"{path}: {exc}") from None
-    print(f"\nquickyaml on data files: {compared} compared, {accepted} fast")
+    print(f"\nquickyaml on data files ({rules}): {compared} compared, {accepted} fast")
     assert compared > 0

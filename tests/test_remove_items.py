@@ -94,7 +94,10 @@ def test_the_templates_menu_keeps_its_commented_json_cv(tmp_path: Path) -> None:
 
 # --- properties ---------------------------------------------------------------------------------
 
-WORDS = st.from_regex(r"[A-Za-z][A-Za-z ]{0,10}[a-z]", fullmatch=True)
+YAML11_WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null"})
+WORDS = st.from_regex(r"[A-Za-z][A-Za-z ]{0,10}[a-z]", fullmatch=True).filter(
+    lambda word: word.lower() not in YAML11_WORDS  # plain words YAML 1.1 reads as not text
+)
 COMMENT_LINES = st.sampled_from(
     ["  # - title: Old", "  #   url: /old/", "# about the menu", "", "    # indented note"]
 )

@@ -15,9 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import require_jekyll
+from conftest import require_jekyll, run_cli
+from test_templates import heading_before, visible
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+_QUOTED = re.compile(r'reads "([^"]*)"')
+_UNDER = re.compile(r"under '([^']*)'")
+_LINK = re.compile(r"leads to (\S+), which this site does not have")
 SITE_DIR = REPO_ROOT / "site"
 SEED_ABOUT = Path(__file__).parents[1].parent / "shared" / "seed" / "about.md"
 
@@ -153,3 +157,92 @@ def test_plugin_outputs(build: BuildResult) -> None:
     assert build.read("feed.xml").startswith("<?xml")
     assert "/about.html" in build.read("redirects.json")
     assert (build.dest / "404.html").is_file()
+
+
+# --- pagemgr's findings on site/, each held to what its own build shows (issue 16) --------------
+
+
+def bundled_findings() -> list[dict[str, object]]:
+    result = run_cli("check", "--site", SITE_DIR, "--format", "json", "--no-cache")
+    assert "templates_unreadable" not in result.json(), "site/'s templates must be read"
+    findings: list[dict[str, object]] = result.json()["findings"]
+    return findings
+
+
+def paper_of(finding: dict[str, object]) -> str:
+    """The title of the publication a finding is about."""
+    stem = Path(str(finding["path"])).stem
+    assert str(finding["path"]).startswith("_publications/") and stem in PUBLICATIONS, finding
+    return PUBLICATIONS[stem]
+
+
+def confirm_missing_key(build: BuildResult, finding: dict[str, object]) -> None:
+    stem = Path(str(finding["path"])).stem
+    page = visible(build.read(f"publication/{stem}.html"))
+    listed = visible(build.read("publications/index.html"))
+    quoted = _QUOTED.search(str(finding["hint"]))
+    if quoted:  # the hint quotes what the site shows
+        assert quoted.group(1) in page or quoted.group(1) in listed, finding
+    elif "'venue'" in str(finding["message"]):  # "the site shows this document without it"
+        assert finding["severity"] == "warning" and "without it" in str(finding["hint"])
+        assert "Published in" not in page and "Published in" not in listed
+    else:
+        pytest.fail(f"no check against the build for {finding}")
+
+
+def confirm_category(build: BuildResult, finding: dict[str, object]) -> None:
+    listed = build.read("publications/index.html")
+    title = paper_of(finding)
+    under = _UNDER.search(str(finding["message"]))
+    if "does not show this paper" in str(finding["message"]):
+        assert title not in listed, finding
+    else:
+        assert under and finding["severity"] == "warning", finding
+        assert title in listed, finding
+        shown_under = heading_before(listed, title)
+        if "when papers of listed categories come before it" in str(finding["message"]):
+            assert shown_under in (under.group(1), None), finding
+        else:
+            assert shown_under == under.group(1), finding
+
+
+def confirm_broken_link(build: BuildResult, finding: dict[str, object]) -> None:
+    target = _LINK.search(str(finding["message"]))
+    assert target, finding
+    rel = target.group(1).strip("/")
+    assert not (build.dest / rel).exists() and not (build.dest / rel / "index.html").exists()
+
+
+CONFIRM = {
+    "missing-key": confirm_missing_key,
+    "unlisted-category": confirm_category,
+    "broken-link": confirm_broken_link,
+}
+
+
+def test_no_finding_on_the_bundled_site_is_contradicted_by_its_build(build: BuildResult) -> None:
+    assert build.returncode == 0, build.stderr
+    findings = bundled_findings()
+    assert findings, "site/ has known faults to report"
+    assert not [f for f in findings if f["severity"] == "error"]
+    for finding in findings:
+        confirm = CONFIRM.get(str(finding["rule"]))
+        if confirm is None:
+            pytest.fail(f"no check against the build for rule {finding['rule']}: {finding}")
+        confirm(build, finding)
+
+
+def test_other_publications_shows_only_beside_categorized_papers(build: BuildResult) -> None:
+    """The analysis renders the page with each probe alone too: on site/, whose papers have no
+    category, "Other Publications" is not printed, as the build shows."""
+    from pagemgr.check.templates import PublicationListing, site_templates
+    from pagemgr.site.model import load_site
+
+    facts = site_templates(load_site(SITE_DIR, cached=False), use_cache=False)
+    listing = getattr(facts, "publications", None)
+    assert isinstance(listing, PublicationListing)
+    assert listing.heading(None) == "Other Publications"
+    assert listing.heading_alone(None) is None
+    listed = build.read("publications/index.html")
+    for title in PUBLICATIONS.values():
+        assert heading_before(listed, title) is None

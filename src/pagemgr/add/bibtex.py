@@ -57,6 +57,7 @@ VENUE_FIELDS = (
     "howpublished",
 )
 _DIGITS = re.compile(r"\d+")
+_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,7 @@ def entry_to_work(entry: dict[str, str]) -> Work:
     work.year = _int(entry.get("year")) or _int(entry.get("date", "")[:4])
     work.month = _month(entry.get("month")) or _int(entry.get("date", "")[5:7])
     work.day = _int(entry.get("day")) or _int(entry.get("date", "")[8:10])
-    work.doi = parse_doi(entry.get("doi", "")) if entry.get("doi") else None
+    work.doi = parse_doi(entry.get("doi", "").replace("\\_", "_")) if entry.get("doi") else None
     work.url = entry.get("url", "").strip() or None
     work.arxiv = _arxiv(entry)
     work.abstract = _text(entry.get("abstract"))
@@ -148,26 +149,37 @@ def entry_to_work(entry: dict[str, str]) -> Work:
     work.number = _text(entry.get("number") or entry.get("issue"))
     work.pages = _text(entry.get("pages"))
     work.venue = next((_text(entry[name]) for name in VENUE_FIELDS if entry.get(name)), None)
-    if work.arxiv and (not work.venue or kind_name == "misc"):
+    if work.arxiv and (not work.venue or kind_name == "misc" or is_arxiv_venue(work.venue)):
         work.kind = "preprint"
-        work.venue = work.venue or f"arXiv preprint arXiv:{work.arxiv}"
+        if not work.venue or is_arxiv_venue(work.venue):
+            work.venue = f"arXiv preprint arXiv:{work.arxiv}"
+            work.volume = work.number = None  # DBLP's `volume = {abs/2401.01234}` says it again
     if work.year is not None and work.month is None:
         work.notes.append(f"{work.key}: no month, dated {work.year}-01-01; pass --date to change")
     return work
 
 
+def is_arxiv_venue(venue: str) -> bool:
+    """arXiv as a venue: DBLP's `CoRR`, Scholar's `arXiv preprint arXiv:...`, Zotero's `arXiv`."""
+    name = venue.casefold().strip()
+    return name == "corr" or name.startswith(("arxiv", "corr "))
+
+
 def split_names(field: str) -> Iterator[str]:
-    """The names of an author field, split on ` and ` outside braces."""
+    """The names of an author field: split, as BibTeX does, on `and` between whitespace (a line
+    break too) outside braces, in any case."""
     depth, start = 0, 0
     for index, char in enumerate(field):
         if char == "{":
             depth += 1
         elif char == "}":
             depth -= 1
-        elif depth == 0 and field[index : index + 5].lower() == " and ":
-            if field[start:index].strip():
-                yield field[start:index].strip()
-            start = index + 5
+        elif depth == 0 and char.isspace() and index >= start:
+            match = _AND.match(field, index)
+            if match:
+                if field[start:index].strip():
+                    yield field[start:index].strip()
+                start = match.end()
     if field[start:].strip():
         yield field[start:].strip()
 

@@ -43,28 +43,57 @@ def build(
     bold: bool = False,
     volume: str | None = None,
     number: str | None = None,
+    pages: str | None = None,
 ) -> str:
     """The citation as HTML: every piece of text escaped once, markup added around it."""
-    esc = _escape
-    title_part = title if title.endswith(("?", "!", ".")) else title + "."
+    named = [a for a in authors if not is_et_al(a)]
+    more = len(named) < len(authors)
+    title_part = _closed(title)
     if style == "pubsfrombib":
-        names = ", ".join(_name(a.full, a, me, bold) for a in authors)
-        parts = [f"{names}, " if names else "", f"&quot;{esc(title_part)}&quot;"]
+        names = _with_et_al(", ".join(_name(a.full, a, me, bold) for a in named), more)
+        parts = [f"{names}, " if names else "", f"&quot;{_escape(title_part)}&quot;"]
         if venue:
-            parts.append(f" {esc(venue)}")
+            parts.append(f" {_escape(venue)}")
         if year is not None:
             parts.append(f", {year}" if venue else f" {year}")
-        return "".join(parts) + "."
-    listed = "; ".join(
-        _name(f"{a.family}, {a.given}" if a.given else a.family, a, me, bold) for a in authors
+        return _closed("".join(parts))
+    listed = _with_et_al(
+        "; ".join(
+            _name(f"{a.family}, {a.given}" if a.given else a.family, a, me, bold) for a in named
+        ),
+        more,
     )
-    head = f"{listed} ({year})." if year is not None else (f"{listed}." if listed else "")
-    text = f"{head} &quot;{esc(title_part)}&quot;".strip()
+    head = f"{listed} ({year})." if year is not None else (_closed(listed) if listed else "")
+    text = f"{head} &quot;{_escape(title_part)}&quot;".strip()
     if venue:
-        text += f" <i>{esc(venue)}</i>."
-    if volume:
-        text += f" {esc(volume)}" + (f"({esc(number)})" if number else "") + "."
+        text += f" <i>{_escape(venue)}</i>" + ("" if venue.endswith(".") else ".")
+    located = _location(volume, number, pages)
+    if located:
+        text += f" {_escape(located)}."
     return text
+
+
+def is_et_al(author: Author) -> bool:
+    """BibTeX's `and others`, or an author written as "et al."."""
+    return not author.given and author.family.casefold().strip(". ") in ("others", "et al")
+
+
+def _with_et_al(names: str, more: bool) -> str:
+    if not more:
+        return names
+    return f"{names}, et al." if names else "et al."
+
+
+def _closed(text: str) -> str:
+    return text if text.endswith(("?", "!", ".")) else text + "."
+
+
+def _location(volume: str | None, number: str | None, pages: str | None) -> str:
+    """`12(3), 45-67`; `pp. 45-67` without a volume."""
+    issue = f"{volume}({number})" if volume and number else volume or ""
+    if not pages:
+        return issue
+    return f"{issue}, {pages}" if issue else f"pp. {pages}"
 
 
 def _escape(text: str) -> str:

@@ -26,9 +26,22 @@ SCHEMAS = {
     "portfolio": "portfolio",
     "posts": "post",
 }
-NOT_OPTIONS = frozenset({"collection"})
+RECORD_KEY = "pagemgr_wrote"  # pagemgr's record of what it wrote (see `refresh`), not an option
+NOT_OPTIONS = frozenset({"collection", RECORD_KEY})
 RENAMED = {"author": "sidebar-author"}  # --author names the paper's authors
 FieldKind = str  # "str" | "bool" | "list" | "json" | "date"
+# What the layouts show when it is there (academicpages' _layouts/single.html, talk.html and
+# _includes/archive-single.html): asked for after the required keys, an empty answer skips it.
+# "authors" is not a key of its own: the names make the citation.
+RECOMMENDED = {
+    "publications": ("authors", "paperurl", "excerpt"),
+    "talks": ("type", "venue", "location"),
+    "teaching": ("type", "venue", "location"),
+    "portfolio": ("excerpt",),
+    "posts": (),
+}
+# required once _config.yml lists publication_category: an entry without one is not listed
+REQUIRED_WITH_CATEGORIES = {"publications": "category"}
 
 
 def schema(label: str) -> dict[str, Any]:
@@ -55,6 +68,19 @@ def option_name(key: str) -> str:
 
 
 def fields(label: str) -> dict[str, FieldKind]:
-    """Schema key -> how its option reads its value."""
+    """Schema key -> how its option reads its value, the required keys first."""
     properties = schema(label).get("properties", {})
-    return {key: field_kind(spec) for key, spec in properties.items() if key not in NOT_OPTIONS}
+    first = [key for key in required_keys(label, with_categories=True) if key in properties]
+    keys = first + [key for key in properties if key not in first]
+    return {key: field_kind(properties[key]) for key in keys if key not in NOT_OPTIONS}
+
+
+def required_keys(label: str, with_categories: bool) -> list[str]:
+    """The keys a new item must have: the schema's required ones, the title first."""
+    keys = [str(key) for key in schema(label).get("required", [])]
+    if "title" not in keys:
+        keys.insert(0, "title")
+    extra = REQUIRED_WITH_CATEGORIES.get(label)
+    if with_categories and extra and extra not in keys:
+        keys.append(extra)
+    return keys

@@ -36,6 +36,8 @@ class Fetcher:
     timeout: float = 10.0
     use_cache: bool = True
     attempts: int = MAX_ATTEMPTS
+    user_agent: str = USER_AGENT
+    keep: bool = True  # store answers in the cache (False: an answer that is stale tomorrow)
 
     def get(self, url: str, what: str) -> bytes:
         """The body of a 200 answer for `url`; `what` names the thing in error messages."""
@@ -46,7 +48,8 @@ class Fetcher:
             except OSError:
                 pass
         body = self._fetch(url, what)
-        _store(cached, body)
+        if self.keep:
+            _store(cached, body)
         return body
 
     def _fetch(self, url: str, what: str) -> bytes:
@@ -54,7 +57,7 @@ class Fetcher:
         last = ""
         for attempt in range(1, self.attempts + 1):
             request = urllib.request.Request(
-                url, headers={"User-Agent": USER_AGENT, "Accept": "application/json, */*"}
+                url, headers={"User-Agent": self.user_agent, "Accept": "application/json, */*"}
             )
             try:
                 with urllib.request.urlopen(request, timeout=self.timeout) as response:
@@ -122,6 +125,11 @@ def retry_after(header: str | None, attempt: int) -> float:
         if parsed is not None:
             return max(0.0, float(parsed.timestamp()) - time.time())
     return 0.5 * 2.0 ** (attempt - 1)
+
+
+def polite_agent(mailto: str) -> str:
+    """The User-Agent the APIs ask for: who is asking, and a `mailto:` to reach them."""
+    return USER_AGENT.replace("mailto:pagemgr@invalid", f"mailto:{mailto}")
 
 
 def cache_dir() -> Path:

@@ -38,7 +38,8 @@ def arxiv_url(option: str | None) -> str:
 
 
 def from_doi(doi: str, base: str, fetcher: Fetcher) -> Work:
-    url = f"{base}/works/{urllib.parse.quote(doi, safe='')}"
+    # DOIs are case-insensitive: one spelling for the request, so for the cache too
+    url = f"{base}/works/{urllib.parse.quote(doi.lower(), safe='')}"
     what = f"DOI {doi}"
     data = load_json(fetcher.get(url, what), url, what)
     message = data.get("message") if isinstance(data, dict) else None

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from pagemgr.add.conventions import Conventions
+from pagemgr.add.fields import RECORD_KEY
 from pagemgr.check.findings import Finding
 from pagemgr.edit import render
 from pagemgr.errors import PagemgrError
@@ -36,6 +37,8 @@ def compose(conv: Conventions, values: Mapping[str, Any], body: str) -> str:
 def entry_lines(key: str, value: Any, style: render.Style) -> list[str]:
     """`key: value` lines; the key plain where it can be, the value in the collection's style."""
     head = render.render_str(key, "plain", key=True) + ":"
+    if key == RECORD_KEY:  # kept to one line: it is bookkeeping, not content
+        return [f"{head} {render.render_flow(value)}"]
     if isinstance(value, dict | list) and value:
         return [head, *render.block_lines(value, 2, prefer=style)]
     return [f"{head} {render.inline(value, style)}"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+import urllib.parse
 from dataclasses import dataclass, field
 
 from pagemgr.errors import UsageError
@@ -62,11 +63,17 @@ class Work:
         except ValueError:
             return None
 
+    def date_precision(self) -> int:
+        """How much of the date the source gives: 3 the day, 2 the month, 1 the year, 0 none."""
+        if self.date() is None:
+            return 0
+        return 1 if self.month is None else 2 if self.day is None else 3
+
     def paper_link(self) -> str | None:
         if self.url:
             return self.url
         if self.doi:
-            return f"https://doi.org/{self.doi}"
+            return doi_url(self.doi)
         if self.arxiv:
             return f"https://arxiv.org/abs/{self.arxiv}"
         return None
@@ -75,7 +82,12 @@ class Work:
 def parse_doi(text: str) -> str | None:
     """The bare DOI in `text` (also from a doi.org link or `doi:`), or None."""
     bare = _DOI_PREFIX.sub("", text.strip())
-    return bare.lower() if _DOI.match(bare) else None  # DOIs are case-insensitive
+    return bare if _DOI.match(bare) else None  # case-insensitive, but shown as registered
+
+
+def doi_url(doi: str) -> str:
+    """The doi.org link, the DOI's case kept; `#`, `?` and `%` escaped as doi.org asks."""
+    return "https://doi.org/" + urllib.parse.quote(doi, safe="/:;()[]<>!$&'*+,=@~")
 
 
 def require_doi(text: str) -> str:
@@ -107,9 +119,9 @@ def normalise_title(text: str) -> str:
     """A title reduced for comparison: no LaTeX, accents, case, punctuation or extra spaces."""
     import html
 
-    from pagemgr.add.latex import latex_to_text
+    from pagemgr.add.latex import plain_title
 
-    plain = latex_to_text(html.unescape(text))
+    plain = plain_title(html.unescape(text))
     decomposed = unicodedata.normalize("NFKD", plain)
     kept = "".join(c for c in decomposed if not unicodedata.combining(c))
     return re.sub(r"[\W_]+", "", kept.casefold())

@@ -12,12 +12,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pagemgr.check import schema_walk
-from pagemgr.check.findings import Finding
+from pagemgr.check import schema_walk, yaml_problems
+from pagemgr.check.findings import Finding, Severity
 from pagemgr.check.index import site_index
 from pagemgr.check.index.records import DataFacts, DocRecord
 from pagemgr.check.rules import severity_of
 from pagemgr.check.schemas import SchemaSet
+from pagemgr.check.templates import (
+    HIDDEN,
+    PublicationListing,
+    TemplateFacts,
+    Unreadable,
+    site_templates,
+)
+from pagemgr.check.templates import verdicts as template_verdicts
+from pagemgr.site.dates import filename_date
 from pagemgr.site.document import parse_document
 from pagemgr.site.model import Site, SiteFile
 from pagemgr.yaml import pitfalls as yaml_pitfalls
@@ -26,11 +35,6 @@ from pagemgr.yaml import yamlio
 # Above this size a data file that no schema or rule reads is only parsed, not built: its node
 # graph would take some fifty times its size in memory.
 LARGE_DATA = 4 * 1024 * 1024
-_PROBLEM_RULES = {
-    "duplicate-key": "duplicate-key",
-    "unsafe-tag": "unsafe-tag",
-    "symbol": "ruby-symbol",
-}
 
 
 @dataclass
@@ -61,12 +65,40 @@ class Checker:
     deferred = 0  # documents this process left to another one
 
     def __init__(
-        self, site: Site, schemas: SchemaSet, overlay: Mapping[str, str] | None = None
+        self,
+        site: Site,
+        schemas: SchemaSet,
+        overlay: Mapping[str, str] | None = None,
+        use_cache: bool = True,
     ) -> None:
         """`overlay` maps site-relative paths to text that replaces what is on disk."""
         self.site = site
         self.schemas = schemas
         self.overlay = overlay or {}
+        self.use_cache = use_cache
+        self._templates: TemplateFacts | Unreadable | None = None
+        self._keys_read: dict[str, tuple[str, ...]] = {}  # per collection, from the templates
+
+    @property
+    def templates(self) -> TemplateFacts | Unreadable:
+        """What the site's own templates read (issue 16), or why they could not be read: then
+        the rules keep the schema's answers."""
+        if self._templates is None:
+            self._templates = site_templates(self.site, self.use_cache)
+        return self._templates
+
+    def facts_for(self, item: SiteFile) -> TemplateFacts | None:
+        """The template facts, when they can judge documents of `item`'s collection."""
+        facts = self.templates
+        if item.kind != "document" or not isinstance(facts, TemplateFacts):
+            return None
+        return facts if template_verdicts.covers(facts, item.collection) else None
+
+    def keys_read(self, facts: TemplateFacts, collection: str) -> tuple[str, ...]:
+        """Every key some template of the site reads for documents of `collection`."""
+        if collection not in self._keys_read:
+            self._keys_read[collection] = template_verdicts.keys_read(facts, collection)
+        return self._keys_read[collection]
 
     def check(self, item: SiteFile) -> FileReport:
         report = FileReport(item)
@@ -234,6 +266,11 @@ class _FileCheck:
         if self.item.kind == "config" and self.checker.site.config_error is not None:
             self.report_syntax(self.checker.site.config_error)
             return
+        load_error = self.checker.site.config_load_error
+        if self.item.kind == "config" and load_error is not None:
+            found = yaml_problems.load_error_finding(load_error, self.checker.site, self.item)
+            self.add(load_error.line, load_error.column, *found)
+            return
         if len(text) > LARGE_DATA and self.item.kind == "data" and not self.described():
             self.scan_only(text)
             return
@@ -269,21 +306,21 @@ class _FileCheck:
             loaded = self.checker.site.config_loaded
         else:
             try:
-                loaded = yamlio.load(text)
+                loaded = yamlio.load(text, self.checker.site.yaml_rules)
             except yamlio.YamlSyntaxError as exc:
                 self.report_syntax(exc)
+                return None
+            except yamlio.SafeYamlError as exc:
+                found = yaml_problems.load_error_finding(exc, self.checker.site, self.item)
+                self.add(exc.line, exc.column, *found)
                 return None
         self.node = loaded.node
         if loaded.node is not None:
             self.opener = yamlio.start_of(loaded.node)
+        builder = self.checker.site.builder.builder
         for problem in loaded.problems:
-            rule = _PROBLEM_RULES[problem.kind]
-            hint = {
-                "duplicate-key": "remove one of the two; Jekyll uses the last one silently",
-                "unsafe-tag": "remove the tag and write a plain value",
-                "ruby-symbol": "quote the value: 'like this'",
-            }[rule]
-            self.add(problem.line, problem.column, rule, problem.message, hint)
+            found = yaml_problems.problem_finding(problem, builder)
+            self.add(problem.line, problem.column, *found)
         return loaded
 
     def report_syntax(self, exc: yamlio.YamlSyntaxError) -> None:
@@ -340,27 +377,61 @@ class _FileCheck:
 
     def missing_key(self, schema: dict[str, Any], path: list[Any], name: str) -> None:
         sub = schema_walk.at(schema, [*path, name])
-        example = schema_walk.example_of(sub)
+        example = self.named_date(path, name) or schema_walk.example_of(sub)
         where = " in " + _dotted(path) if path else ""
         hint = f"add `{name}: {example}`" if example else f"add `{name}:`"
         if sub.get("description"):
             hint += f" ({sub['description']})"
         line, column = yamlio.locate(self.node, path) if path else self.opener_position()
-        self.add(line, column, "missing-key", f"missing required key '{name}'{where}", hint)
+        message = f"missing required key '{name}'{where}"
+        facts = None if path else self.checker.facts_for(self.item)
+        if facts is None:
+            self.add(line, column, "missing-key", message, hint)
+            return
+        verdict = template_verdicts.missing_key(facts, self.document(), name)
+        if verdict is not None:
+            base = f"add `{name}: {example}`" if example else f"add `{name}:`"
+            hint = f"{base}; {verdict.explanation}"
+            self.add(line, column, "missing-key", message, hint, verdict.severity)
+
+    def document(self) -> template_verdicts.Document:
+        """What the template verdicts need of this document."""
+        data = self.report.data if isinstance(self.report.data, dict) else {}
+        layout = data.get("layout") if "layout" in data else None
+        return template_verdicts.Document(
+            str(self.item.collection),
+            None if "layout" not in data else (str(layout) if layout is not None else ""),
+            frozenset(str(key) for key in data),
+            os.path.splitext(os.path.basename(self.item.rel))[0],
+        )
+
+    def named_date(self, path: list[Any], name: str) -> str:
+        """For a document's missing `date`, the date its file name gives, if any."""
+        if path or name != "date" or self.item.kind != "document":
+            return ""
+        named = filename_date(os.path.splitext(os.path.basename(self.item.rel))[0])
+        return named.isoformat() if named is not None else ""
 
     def opener_position(self) -> tuple[int, int]:
         return (0, 0) if self.item.kind == "document" else self.opener
 
     def unknown_key(self, schema: dict[str, Any], path: list[Any], key: str) -> None:
         known = schema_walk.known_keys(schema_walk.at(schema, path)) or ()
-        guess = schema_walk.did_you_mean(str(key), known)
+        facts = None if path else self.checker.facts_for(self.item)
+        read = self.checker.keys_read(facts, str(self.item.collection)) if facts else ()
+        if str(key) in read:
+            return  # a template of this site reads it
+        guess = schema_walk.did_you_mean(str(key), read) or schema_walk.did_you_mean(
+            str(key), known
+        )
         where = f" in {_dotted(path)}" if path else ""
         message = f"unknown key '{key}'{where}"
-        hint = (
-            f"did you mean '{guess}'?"
-            if guess
+        own = (
+            "a key of your own is fine; no template of this site reads it, so it shows nowhere"
+            if facts
             else "a key of your own is fine; the site's layouts will ignore it unless they use it"
         )
+        hint = f"did you mean '{guess}'?" if guess else own
         line, column = yamlio.locate_key(self.node, path, str(key))
         self.add(
             line,
@@ -372,9 +443,14 @@ class _FileCheck:
 
     def check_category(self, data: dict[str, Any]) -> None:
         categories = self.checker.site.publication_categories
+        value = data.get("category")
+        facts = self.checker.facts_for(self.item)
+        if facts is not None and not isinstance(facts.publications, Unreadable):
+            if value is None or categories is None or str(value) not in categories:
+                self.category_on_page(facts, categories, value)
+            return
         if categories is None:
             return
-        value = data.get("category")
         if value is not None and str(value) in categories:
             return
         names = ", ".join(str(name) for name in categories)
@@ -399,7 +475,40 @@ class _FileCheck:
                 f"use one of: {names}, or add '{value}' to publication_category",
             )
 
-    def add(self, line: int, column: int, rule: str, message: str, hint: str) -> None:
+    def category_on_page(
+        self, facts: TemplateFacts, categories: dict[str, Any] | None, value: Any
+    ) -> None:
+        """The category as the site's own publications page treats it (none: nothing to say)."""
+        listing = facts.publications
+        if not isinstance(listing, PublicationListing):
+            return
+        category = None if value is None else str(value)
+        verdict = template_verdicts.category(listing, category, categories is not None)
+        if categories is None and verdict.shown_under is not HIDDEN:
+            return  # without publication_category, only a page that hides it is a fault
+        names = [str(name) for name in categories] if categories else []
+        names = names or template_verdicts.shown_categories(listing)
+        if category is None:
+            line, column = self.opener_position()
+            hint = f"add `category: {names[0]}` (one of: {', '.join(names)})" if names else ""
+        else:
+            line, column = yamlio.locate(self.node, ["category"])
+            listed = f"use one of: {', '.join(names)}" if names else ""
+            added = f"add '{category}' to publication_category" if categories is not None else ""
+            hint = ", or ".join(part for part in (listed, added) if part)
+        if category is None and verdict.shown_under is not HIDDEN:
+            hint = hint and hint + " to list it under that category's heading"
+        self.add(line, column, "unlisted-category", verdict.message, hint, verdict.severity)
+
+    def add(
+        self,
+        line: int,
+        column: int,
+        rule: str,
+        message: str,
+        hint: str,
+        severity: Severity | None = None,
+    ) -> None:
         if self.lines is None:
             self.lines = self.text.splitlines()
         source = self.lines[line] if 0 <= line < len(self.lines) else ""
@@ -408,7 +517,7 @@ class _FileCheck:
                 self.item.rel,
                 line + 1,
                 column + 1,
-                severity_of(rule),
+                severity or severity_of(rule),
                 rule,
                 message,
                 hint,

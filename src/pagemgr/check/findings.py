@@ -44,6 +44,12 @@ class CheckResult:
     files_checked: int = 0
     findings: list[Finding] = field(default_factory=list)
     root: Path | None = None  # the site's folder, for reporters that name files from the repo
+    # Why the rules that follow the site's own templates fell back to the schema's answers: the
+    # templates could not be read (issue 16). None: they were read, or nobody asked.
+    templates_unreadable: str | None = None
+    # The builder the site was read as (site.builder), and why pagemgr assumed it.
+    builder: str | None = None
+    builder_reason: str | None = None
 
     @property
     def errors(self) -> int:

@@ -17,6 +17,7 @@ from pagemgr.check.file_result import FileResult
 from pagemgr.check.findings import CheckResult, Finding
 from pagemgr.check.schemas import SchemaSet
 from pagemgr.check.settings import Settings
+from pagemgr.check.templates import TemplateFacts, Unreadable
 from pagemgr.site.model import Site, SiteFile
 
 
@@ -49,7 +50,8 @@ def run_checks(
     overlay = overlay or {}
     schemas = schema_set(site)
     reading = Reading(site, schemas, use_cache)
-    checker = Checker(site, schemas, overlay)
+    checker = Checker(site, schemas, overlay, use_cache)  # --no-cache: the facts anew as well
+    unreadable = templates_note(checker.templates)  # read here, before any child is forked
     chosen: set[str] = set()
     everything: Iterable[SiteFile] = items
     if not complete:  # the selected files first, then the rest of the site as context
@@ -63,7 +65,12 @@ def run_checks(
         site, schemas, None if complete else about, site_wide, on_disk=not use_cache
     )
     try:
-        result = CheckResult(root=site.root)
+        result = CheckResult(
+            root=site.root,
+            templates_unreadable=unreadable,
+            builder=site.builder.builder,
+            builder_reason=site.builder.reason,
+        )
         for item, report, record in reading.results(
             checker, everything, overlay, jobs, encoded=not use_cache
         ):
@@ -81,6 +88,16 @@ def run_checks(
     finally:
         rules.close()
     return result
+
+
+def templates_note(facts: TemplateFacts | Unreadable) -> str | None:
+    """Why missing-key, unknown-key and unlisted-category keep the schema's answers for this
+    site, when its templates could not be read."""
+    if isinstance(facts, Unreadable):
+        return f"this site's templates could not be read ({facts.reason})"
+    if isinstance(facts.publications, Unreadable):
+        return f"the publications page could not be read ({facts.publications.reason})"
+    return None
 
 
 def with_sources(site: Site, findings: list[Finding]) -> list[Finding]:
@@ -109,8 +126,10 @@ def check_edit(site: Site, item: SiteFile, text: str) -> tuple[list[Finding], li
     reading = Reading(site, schemas, use_cache=True)
     edited = result_of(Checker(site, schemas, {item.rel: text}), item)
     sides = (_Side(site, schemas), _Side(site, schemas))
+    checker = Checker(site, schemas)
+    checker.templates  # noqa: B018 - read before any child is forked, not in each child
     try:
-        for each, report, _ in reading.results(Checker(site, schemas), site.files(), {}, 0):
+        for each, report, _ in reading.results(checker, site.files(), {}, 0):
             for side, version in zip(
                 sides, (report, edited if each.rel == item.rel else report), strict=True
             ):

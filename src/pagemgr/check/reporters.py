@@ -12,7 +12,7 @@ import click
 
 from pagemgr import __version__
 from pagemgr.check.findings import CheckResult, Finding
-from pagemgr.check.rules import RULES
+from pagemgr.check.rules import BUILDER_DEPENDENT, RULES
 
 Reporter = Callable[[CheckResult, TextIO, bool], None]
 JSON_FORMAT_VERSION = 1
@@ -56,9 +56,35 @@ def _text_finding(finding: Finding, color: bool) -> str:
     return text if color else click.unstyle(text)
 
 
+TEMPLATE_DEPENDENT = frozenset({"missing-key", "unknown-key", "unlisted-category"})
+
+
+def fallback_line(result: CheckResult) -> str | None:
+    """The one line that says the rules could not follow the site's own templates, when a
+    finding depends on them."""
+    if result.templates_unreadable is None or not any(
+        f.rule in TEMPLATE_DEPENDENT for f in result.findings
+    ):
+        return None
+    return (
+        f"info: {result.templates_unreadable}, so missing-key, unknown-key and "
+        "unlisted-category follow the academicpages template"
+    )
+
+
+def builder_line(result: CheckResult) -> str | None:
+    """The one line that says which builder the site was read as, when a finding depends on it."""
+    if result.builder is None or not any(f.rule in BUILDER_DEPENDENT for f in result.findings):
+        return None
+    return f"info: read as the {result.builder} builder reads it ({result.builder_reason})"
+
+
 def report_text(result: CheckResult, out: TextIO, color: bool) -> None:
     for finding in result.sorted_findings():
         out.write(_text_finding(finding, color) + "\n")
+    for note in (builder_line(result), fallback_line(result)):
+        if note is not None:
+            out.write((click.style(note, fg="blue") if color else note) + "\n")
     out.write(summary_line(result) + "\n")
 
 
@@ -84,6 +110,10 @@ def report_json(result: CheckResult, out: TextIO, color: bool) -> None:
         },
         "findings": [finding_as_dict(f) for f in result.sorted_findings()],
     }
+    if result.templates_unreadable is not None:
+        document["templates_unreadable"] = result.templates_unreadable
+    if result.builder is not None:
+        document["builder"] = {"name": result.builder, "reason": result.builder_reason}
     out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
 
 
@@ -127,6 +157,13 @@ def report_github(result: CheckResult, out: TextIO, color: bool) -> None:
 
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def _builder_properties(result: CheckResult) -> dict[str, object]:
+    """The builder the site was read as, in the run's property bag (SARIF 2.1.0 3.8)."""
+    if result.builder is None:
+        return {}
+    return {"properties": {"builder": result.builder, "builderReason": result.builder_reason}}
 
 
 def sarif_document(result: CheckResult) -> dict[str, object]:
@@ -174,6 +211,7 @@ def sarif_document(result: CheckResult) -> dict[str, object]:
                 },
                 "columnKind": "unicodeCodePoints",
                 "results": results,
+                **_builder_properties(result),
             }
         ],
     }

@@ -1,13 +1,17 @@
 """Every rule pagemgr reports: a stable id, its default severity and one line of what it means.
 
-docs/rules.md documents each id with a bad and a good example; a test keeps the two in step.
+docs/rules.md documents each id with a bad and a good example; a test keeps the two in step. The
+docs ship inside the wheel as pagemgr/docs/, so `pagemgr rules ID` can show a rule's section.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from pagemgr.check.findings import Severity
+from pagemgr.errors import PagemgrError, UsageError
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +27,14 @@ _RULES = (
     Rule("duplicate-key", "warning", "a key appears twice; Jekyll silently keeps the last"),
     Rule("unsafe-tag", "error", "a YAML tag Jekyll's safe loader refuses"),
     Rule("ruby-symbol", "error", "a plain value starting with ':' that Jekyll refuses"),
+    # What SafeYAML 1.0.5 (GitHub Pages' Jekyll 3.10, upstream Jekyll) reads unlike Psych.
+    Rule("yaml-load-error", "error", "YAML that parses, but that the builder's loader raises on"),
+    Rule("null-key", "error", "a null key, which SafeYAML drops: every key after it shifts"),
+    Rule("undefined-alias", "warning", "an alias with no anchor: nil on SafeYAML, Psych refuses"),
+    Rule("retyped-alias", "warning", "an alias of quoted text, which SafeYAML types again"),
+    Rule("inline-merge", "warning", "`<<:` followed by an inline mapping: SafeYAML merges nothing"),
+    Rule("merge-overrides", "warning", "`<<:` after keys it overrides on SafeYAML, not on Psych"),
+    Rule("ignored-tag", "warning", "a tag SafeYAML ignores: `!!str 2024` is still a number"),
     Rule("not-a-mapping", "error", "front matter or config is a list or a scalar, not key: value"),
     Rule("encoding", "error", "the file is not UTF-8"),
     Rule("bom-front-matter", "error", "a byte-order mark before '---' hides the front matter"),
@@ -68,7 +80,64 @@ _RULES = (
 )
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _RULES}
+# Rules whose verdict depends on the builder (docs/yaml-builders.md): a report with one of them
+# says which builder pagemgr assumed.
+BUILDER_DEPENDENT = frozenset(
+    {
+        "yaml-load-error",
+        "null-key",
+        "undefined-alias",
+        "retyped-alias",
+        "inline-merge",
+        "merge-overrides",
+        "ignored-tag",
+        "ruby-symbol",
+        "unsafe-tag",
+        "unsupported-plugin",
+    }
+)
 
 
 def severity_of(rule_id: str) -> Severity:
     return RULES[rule_id].severity
+
+
+def closest(name: str) -> str | None:
+    """The rule id `name` is most likely a misspelling of, if any."""
+    from pagemgr.check.schema_walk import did_you_mean
+
+    return did_you_mean(name, tuple(RULES))
+
+
+def suggestion(name: str) -> str:
+    """' (did you mean 'ID'?)' for a mistyped rule id, or ''."""
+    guess = closest(name)
+    return f" (did you mean '{guess}'?)" if guess else ""
+
+
+def docs_dir() -> Path:
+    """docs/ inside the installed package, or at the top of a source checkout."""
+    package = Path(__file__).resolve().parents[1]  # src/pagemgr, or site-packages/pagemgr
+    packaged = package / "docs"
+    if packaged.is_dir():
+        return packaged
+    return package.parents[1] / "docs"
+
+
+def documentation(rule_id: str) -> str:
+    """The section of docs/rules.md about `rule_id`: what it means, a bad and a good example."""
+    if rule_id not in RULES:
+        raise UsageError(
+            f"no rule '{rule_id}'{suggestion(rule_id)}; `pagemgr rules` lists them all"
+        )
+    path = docs_dir() / "rules.md"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise PagemgrError(
+            f"{path}: cannot read the rules' documentation: {exc.strerror}"
+        ) from None
+    found = re.search(rf"^## {re.escape(rule_id)}\n.*?(?=^## |\Z)", text, re.M | re.S)
+    if found is None:
+        raise PagemgrError(f"{path} has no section '## {rule_id}'")
+    return found.group(0).rstrip() + "\n"

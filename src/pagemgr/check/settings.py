@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from pagemgr.check.findings import Finding, Severity
-from pagemgr.check.rules import RULES, severity_of
+from pagemgr.check.rules import RULES, closest, severity_of, suggestion
 from pagemgr.errors import UsageError
 from pagemgr.site.model import Site
 
@@ -51,7 +51,8 @@ def rule_ids(values: Iterable[str], option: str) -> frozenset[str]:
     ids = {part.strip() for value in values for part in value.split(",") if part.strip()}
     unknown = sorted(ids - set(RULES))
     if unknown:
-        raise UsageError(f"{option}: unknown rule {', '.join(unknown)}; see docs/rules.md")
+        named = ", ".join(name + suggestion(name) for name in unknown)
+        raise UsageError(f"{option}: unknown rule {named}; `pagemgr rules` lists them all")
     return frozenset(ids)
 
 
@@ -64,7 +65,9 @@ def load(site: Site, select: Iterable[str] = (), ignore: Iterable[str] = ()) -> 
     severity = {rule: "off" if level is False else level for rule, level in severity.items()}
     for rule, level in severity.items():
         if str(rule) not in RULES:
-            raise UsageError(f"_config.yml: pagemgr.severity names unknown rule '{rule}'")
+            raise UsageError(
+                f"_config.yml: pagemgr.severity names unknown rule '{rule}'{suggestion(str(rule))}"
+            )
         if level not in LEVELS:
             raise UsageError(
                 f"_config.yml: pagemgr.severity.{rule} is {level!r}; use error, warning or off"
@@ -93,7 +96,12 @@ def unknown_suppressions(suppressions: Mapping[str, frozenset[str]]) -> list[Fin
                     severity_of("bad-suppression"),
                     "bad-suppression",
                     f"`# pagemgr: ignore[{name}]` names no rule pagemgr has",
-                    "check the id against docs/rules.md",
+                    _suppression_hint(name),
                 )
             )
     return found
+
+
+def _suppression_hint(name: str) -> str:
+    guess = closest(name)
+    return f"did you mean '{guess}'?" if guess else "`pagemgr rules` lists the ids"

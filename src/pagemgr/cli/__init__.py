@@ -23,7 +23,28 @@ SITE_OPTION = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """A group that answers a mistyped command with the closest one."""
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError as error:
+            from pagemgr.check.schema_walk import did_you_mean
+
+            if not args or not error.message.startswith("No such command"):
+                raise
+            guess = did_you_mean(args[0], tuple(self.list_commands(ctx)))
+            if guess is None:
+                raise
+            raise click.UsageError(
+                f"No such command '{args[0]}'; did you mean '{guess}'?", ctx
+            ) from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="pagemgr")
 def main() -> None:
     """Validate, edit, add to and publish an academicpages-style Jekyll site."""
@@ -45,7 +66,7 @@ def main() -> None:
     "--select",
     multiple=True,
     metavar="RULE[,RULE]",
-    help="Report only these rules (repeatable; ids in docs/rules.md).",
+    help="Report only these rules (repeatable; `pagemgr rules` lists the ids).",
 )
 @click.option(
     "--ignore", multiple=True, metavar="RULE[,RULE]", help="Do not report these rules (repeatable)."
@@ -114,12 +135,13 @@ def check(
 
 # --- editing: get / set / unset / append / remove / fix ------------------------------------------
 
+TYPE_NAMES = ("str", "int", "float", "bool", "date", "null", "json")
 TYPE_OPTION = click.option(
     "--type",
     "type_name",
     default="str",
     show_default=True,
-    type=click.Choice(("str", "int", "float", "bool", "date", "null", "json")),
+    type=click.Choice(TYPE_NAMES),
     help="How to read VALUE (json: a list or mapping, e.g. a navigation item).",
 )
 DRY_RUN_OPTION = click.option("--dry-run", is_flag=True, help="Print a unified diff; write nothing")
@@ -174,28 +196,44 @@ def get(file: Path, path: str, output_format: str, site_path: Path | None) -> No
 
 
 @main.command(name="set")
-@VALUE_EDIT
+@FILE_AND_PATH
+@click.argument("value", required=False)
+@click.option(
+    "--type",
+    "type_name",
+    type=click.Choice(TYPE_NAMES),
+    help="How to read VALUE (default: the type the file's schema gives PATH, else str; json: "
+    "a list or mapping).",
+)
+@click.option("--new", is_flag=True, help="Add a key that neither the schema nor other files use.")
+@DRY_RUN_OPTION
+@FORCE_OPTION
+@SITE_OPTION
 def set_command(
     file: Path,
     path: str,
     value: str | None,
-    type_name: str,
+    type_name: str | None,
+    new: bool,
     dry_run: bool,
     force: bool,
     site_path: Path | None,
 ) -> None:
     """Set PATH in FILE to VALUE, changing only that value's text.
 
+    A key the schema does not know, and no other file of its kind uses, is refused as a likely
+    typo unless --new is given.
+
     \b
     Examples:
       pagemgr set _publications/paper.md venue "Journal of Tests"
       pagemgr set _data/navigation.yml main[0].url /publications/
-      pagemgr set _publications/paper.md date 2021-03-04 --type date
+      pagemgr set _publications/paper.md date 2021-03-04
     """
     from pagemgr.commands.set import set_value as run
 
     with error_boundary():
-        sys.exit(run(file, path, value, type_name, dry_run, force, site_path))
+        sys.exit(run(file, path, value, type_name, dry_run, force, site_path, new_key=new))
 
 
 @main.command()
@@ -261,31 +299,51 @@ def fix(paths: tuple[Path, ...], dry_run: bool, site_path: Path | None, hook: bo
         sys.exit(run(site_path, paths, dry_run, hook))
 
 
+@main.command()
+@click.argument("rule_id", metavar="[ID]", required=False)
+def rules(rule_id: str | None) -> None:
+    """List every rule id with its default severity and what it means; with ID, show that
+    rule's section of docs/rules.md, with a bad and a good example."""
+    from pagemgr.commands.rules import rules as run
+
+    with error_boundary():
+        sys.exit(run(rule_id))
+
+
 @main.command("init-ci")
 @SITE_OPTION
 @click.option(
-    "--install",
-    default="pagemgr",
-    show_default=True,
-    help="What the workflow gives to `pip install` (e.g. a git URL).",
+    "--source",
+    "source_url",
+    metavar="URL",
+    help="The git repository to install pagemgr from (default: the one this pagemgr came from).",
+)
+@click.option(
+    "--rev", metavar="REV", help="The tag or commit to install (default: this pagemgr's commit)."
 )
 @click.option("--force", is_flag=True, help="Replace a workflow that differs.")
-def init_ci(site_path: Path | None, install: str, force: bool) -> None:
-    """Write .github/workflows/pagemgr.yml: check the site on every push and pull request."""
+def init_ci(site_path: Path | None, source_url: str | None, rev: str | None, force: bool) -> None:
+    """Write .github/workflows/pagemgr.yml: check the site on every push and pull request.
+
+    The workflow installs pagemgr from a git repository at a pinned tag or commit: by default the
+    repository and commit this pagemgr was pip-installed from.
+    """
     from pagemgr.commands.init_ci import init_ci as run
 
     with error_boundary():
-        sys.exit(run(site_path, install, force))
+        sys.exit(run(site_path, source_url, rev, force))
 
 
 @main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-m", "--message", help="The commit message (default: one that says what changed).")
 @click.option("--no-push", "no_push", is_flag=True, help="Commit, but do not push.")
 @click.option(
     "--dry-run",
     "dry_run",
     is_flag=True,
-    help="List what would be committed and pushed, and the message; change nothing.",
+    help="Fetch the remote branch, then list what would be committed, left out and pushed, "
+    "and the message; change nothing.",
 )
 @click.option("--remote", help="Push to this remote (default: the branch's upstream, else origin).")
 @click.option("--branch", help="Push to this branch on the remote (default: the upstream's).")
@@ -299,6 +357,7 @@ def init_ci(site_path: Path | None, install: str, force: bool) -> None:
 )
 @SITE_OPTION
 def publish(
+    paths: tuple[Path, ...],
     message: str | None,
     no_push: bool,
     dry_run: bool,
@@ -308,17 +367,20 @@ def publish(
     yes: bool,
     site_path: Path | None,
 ) -> None:
-    """Check the site, commit exactly the site files that changed, and push.
+    """Check the change, commit exactly the site files that changed (or just PATHS), and push.
 
-    Only site content under the site folder is committed (never _site/ or caches); your other
-    changes, staged or not, stay as they were. Exit status: 0 published (or nothing to do),
-    1 refused because the site has errors, 2 usage error, 4 git refused or failed (nothing is
-    lost; a later `pagemgr publish` pushes commits that did not go out).
+    Changed tracked site files are committed. New files only when they are pages, posts,
+    collection documents, data or theme templates, or files a page links to (files/x.pdf
+    in a paperurl); drafts and other new files are left out and listed. Your other changes,
+    staged or not, stay as they were. Errors the site had before the change do not refuse it.
+    Exit status: 0 published (or nothing to do), 1 refused because the change has errors,
+    2 usage error, 4 git refused or failed (nothing is lost; a later `pagemgr publish` pushes
+    commits that did not go out).
     """
     from pagemgr.commands.publish import publish as run
 
     with error_boundary():
-        sys.exit(run(site_path, message, not no_push, dry_run, remote, branch, rebase, yes))
+        sys.exit(run(site_path, message, not no_push, dry_run, remote, branch, rebase, yes, paths))
 
 
 # --- add: publication / talk / teaching / portfolio / post ---------------------------------------
@@ -326,7 +388,7 @@ def publish(
 ADD_KINDS = ("publication", "talk", "teaching", "portfolio", "post")
 
 
-class _AddGroup(click.Group):
+class _AddGroup(_Group):
     """Builds each `add KIND` command from its schema only when that command is used."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -355,16 +417,140 @@ def add() -> None:
 @main.command("install-hook")
 @SITE_OPTION
 @click.option(
-    "--url", default=None, help="Use pagemgr from this git URL instead of the pip-installed one."
+    "--source",
+    "--url",
+    "source_url",
+    metavar="URL",
+    help="The git repository to install pagemgr from (default: the one this pagemgr came from).",
 )
-@click.option("--rev", default=None, help="With --url: the tag or commit to use.")
+@click.option(
+    "--rev", metavar="REV", help="The tag or commit to install (default: this pagemgr's commit)."
+)
+@click.option(
+    "--system",
+    is_flag=True,
+    help="Run the pagemgr on PATH instead (`language: system`): every git client, GUIs and new "
+    "shells included, must find pagemgr there.",
+)
 @click.option("--no-install", is_flag=True, help="Do not run `pre-commit install`.")
 @click.option("--dry-run", is_flag=True, help="Show the change; write nothing.")
 def install_hook(
-    site_path: Path | None, url: str | None, rev: str | None, no_install: bool, dry_run: bool
+    site_path: Path | None,
+    source_url: str | None,
+    rev: str | None,
+    system: bool,
+    no_install: bool,
+    dry_run: bool,
 ) -> None:
-    """Add pagemgr to the repository's .pre-commit-config.yaml (created if missing)."""
+    """Add pagemgr to the repository's .pre-commit-config.yaml (created if missing).
+
+    The entry names a git repository of pagemgr at a pinned tag or commit (by default the ones
+    this pagemgr was pip-installed from), and pre-commit installs pagemgr from it by itself.
+    """
     from pagemgr.commands.install_hook import install_hook as run
 
     with error_boundary():
-        sys.exit(run(site_path, url, rev, not no_install, dry_run))
+        sys.exit(run(site_path, source_url, rev, system, not no_install, dry_run))
+
+
+@main.command()
+@SITE_OPTION
+@click.option("--port", type=click.IntRange(0, 65535), default=0, help="Port (default: any free).")
+@click.option("--no-open", "no_open", is_flag=True, help="Do not open a browser.")
+def serve(site_path: Path | None, port: int, no_open: bool) -> None:
+    """Edit the site in the browser: a local server on 127.0.0.1, with a per-run token.
+
+    Saving goes through the same lossless splices and site-wide check as `pagemgr set`.
+    """
+    from pagemgr.commands.serve import serve as run
+
+    with error_boundary():
+        sys.exit(run(site_path, port, not no_open))
+
+
+# --- import: orcid / openalex / dblp -------------------------------------------------------------
+
+IMPORT_OPTIONS = _stacked(
+    click.option("--dry-run", is_flag=True, help="Print what would be added, updated and left."),
+    click.option(
+        "--since", type=click.IntRange(1000, 9999), metavar="YEAR", help="Only works from YEAR on."
+    ),
+    click.option(
+        "--type",
+        "types",
+        multiple=True,
+        type=click.Choice(("journal", "conference", "preprint")),
+        help="Only works of this type (repeatable).",
+    ),
+    click.option(
+        "--update",
+        is_flag=True,
+        help="Refresh venue, date, links and citation of works already on the site where "
+        "pagemgr wrote them and nobody edited them since (the pagemgr_wrote record).",
+    ),
+    click.option(
+        "--mailto",
+        metavar="EMAIL",
+        help="The address the APIs may write to about heavy use (default: author.email in "
+        "_config.yml).",
+    ),
+    click.option("--me", metavar="NAME", help="Your name in author lists (default: author.name)."),
+    click.option(
+        "--timeout",
+        type=click.FloatRange(0.1, 300),
+        default=10.0,
+        show_default=True,
+        help="Seconds to wait for each answer.",
+    ),
+    click.option("--no-cache", is_flag=True, help="Ask again instead of using cached answers."),
+    SITE_OPTION,
+)
+
+
+def _import(source: str, ident: str, **options: Any) -> None:
+    from pagemgr.commands.import_works import ImportRequest, import_works
+
+    with error_boundary():
+        sys.exit(import_works(ImportRequest(source, ident, **options)))
+
+
+@main.group(name="import", cls=_Group)
+def import_group() -> None:
+    """Import a researcher's publications from ORCID, OpenAlex or DBLP, and keep them in sync.
+
+    Each work becomes a publication in the site's conventions (category from its type: set
+    `pagemgr: import_categories: {journal: manuscripts, preprint: ...}` in _config.yml to
+    choose); a work already on the site (same DOI, arXiv id, source id or title) is left, or
+    refreshed with --update. Exit status: 0 imported (skipped works are listed), 1 the source
+    could not be read, 2 usage error.
+
+    \b
+    Examples:
+      pagemgr import orcid 0000-0002-1825-0097 --dry-run
+      pagemgr import openalex A5023888391 --since 2020
+      pagemgr import dblp 123/4567 --type conference --update
+    """
+
+
+@import_group.command()
+@click.argument("orcid_id", metavar="ORCID")
+@IMPORT_OPTIONS
+def orcid(orcid_id: str, **options: Any) -> None:
+    """Import the works on an ORCID record (0000-0002-1825-0097)."""
+    _import("orcid", orcid_id, **options)
+
+
+@import_group.command()
+@click.argument("author", metavar="ID")
+@IMPORT_OPTIONS
+def openalex(author: str, **options: Any) -> None:
+    """Import an OpenAlex author's works (A5023888391, or an ORCID iD)."""
+    _import("openalex", author, **options)
+
+
+@import_group.command()
+@click.argument("pid", metavar="PID")
+@IMPORT_OPTIONS
+def dblp(pid: str, **options: Any) -> None:
+    """Import a DBLP person's works (the PID of https://dblp.org/pid/PID.html)."""
+    _import("dblp", pid, **options)

@@ -8,7 +8,15 @@ from typing import Any
 
 import click
 
-from pagemgr.add.fields import KINDS, FieldKind, fields, option_name, schema
+from pagemgr.add.fields import (
+    KINDS,
+    REQUIRED_WITH_CATEGORIES,
+    FieldKind,
+    fields,
+    option_name,
+    required_keys,
+    schema,
+)
 from pagemgr.error_handler import error_boundary
 
 
@@ -20,23 +28,33 @@ def _help(spec: dict[str, Any]) -> str:
     return text
 
 
-def _field_option(key: str, spec: dict[str, Any], kind: FieldKind) -> click.Option:
+def _field_option(key: str, spec: dict[str, Any], kind: FieldKind, need: str) -> click.Option:
     name = option_name(key)
     dest = "field__" + key.replace("-", "_")
+    text = need + _help(spec)
     if kind == "bool":
         flag = name[2:]
-        return click.Option([f"--{flag}/--no-{flag}", dest], default=None, help=_help(spec))
+        return click.Option([f"--{flag}/--no-{flag}", dest], default=None, help=text)
     if kind == "list":
-        return click.Option([name, dest], multiple=True, help=_help(spec) + " (repeatable)")
+        return click.Option([name, dest], multiple=True, help=text + " (repeatable)")
     metavar = {"json": "JSON", "date": "YYYY-MM-DD"}.get(kind, "TEXT")
-    return click.Option([name, dest], metavar=metavar, help=_help(spec))
+    return click.Option([name, dest], metavar=metavar, help=text)
+
+
+def _need(label: str, key: str) -> str:
+    if key in required_keys(label, with_categories=False):
+        return "[required] "
+    if REQUIRED_WITH_CATEGORIES.get(label) == key:
+        return "[required when _config.yml has publication_category] "
+    return ""
 
 
 def build_command(name: str) -> click.Command:
     label = KINDS[name]
     properties = schema(label).get("properties", {})
     params: list[click.Parameter] = [
-        _field_option(key, properties[key], kind) for key, kind in fields(label).items()
+        _field_option(key, properties[key], kind, _need(label, key))
+        for key, kind in fields(label).items()
     ]
     if label == "publications":
         params += [
@@ -51,7 +69,10 @@ def build_command(name: str) -> click.Command:
                 ["--bibtex", "bibtex"],
                 multiple=True,
                 type=click.Path(dir_okay=False, path_type=Path),
-                help="Add every entry of this BibTeX file (repeatable).",
+                help="Add every entry of this BibTeX file (repeatable). Each entry's category "
+                "comes from its type (@article, @inproceedings, @book, arXiv) through "
+                "publication_category in _config.yml; --category, --date and the other fields "
+                "only fill what an entry lacks.",
             ),
             click.Option(
                 ["--doi", "doi"],
@@ -78,8 +99,10 @@ def build_command(name: str) -> click.Command:
             click.Option(
                 ["--update", "update"],
                 is_flag=True,
-                help="If the work is already on the site, refresh its venue, date, "
-                "links and citation from the source; keep everything else.",
+                help="If the work is already on the site, refresh the venue, date, links "
+                "and citation pagemgr wrote (as recorded in pagemgr_wrote) and nobody edited "
+                "since, never with less precise values; fill missing ones; keep everything "
+                "else. A field given as a flag replaces the value (with --bibtex it only fills).",
             ),
             click.Option(
                 ["--crossref-url", "crossref_url"],
@@ -117,7 +140,8 @@ def build_command(name: str) -> click.Command:
         click.Option(
             ["--prompt/--no-prompt", "prompt"],
             default=None,
-            help="Ask for missing required fields (default: only on a terminal).",
+            help="Ask for missing required and recommended fields (default: only when "
+            "stdin is a terminal; --prompt reads answers from stdin even when it is not).",
         ),
         click.Option(
             ["--commit", "commit"], is_flag=True, help="Commit the new files (only them) with git."
@@ -158,8 +182,9 @@ def build_command(name: str) -> click.Command:
         name,
         params=params,
         callback=callback,
-        help=summary + "\n\nMissing required fields "
-        "are asked for on a terminal; otherwise they are one error listing all of them. Exit "
+        help=summary + "\n\nWhen stdin is a terminal, missing required fields are asked "
+        "for, then the recommended ones the site's pages show (an empty answer skips one), on "
+        "stderr; otherwise missing required fields are one error listing all of them. Exit "
         "status: 0 added (or already there), 1 something could not be added, 2 usage error.",
         epilog=epilog,
         context_settings={"help_option_names": ["-h", "--help"]},

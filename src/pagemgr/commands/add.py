@@ -1,10 +1,12 @@
 """`pagemgr add KIND`: compose new collection items in the site's conventions, check, write.
 
-Data flow: flags (and BibTeX / Crossref / arXiv works) -> drafts of front-matter values ->
-missing required fields prompted for (or one error) -> duplicates matched against the
-collection (reported, or refreshed with --update) -> file name and permalink from the
-collection's conventions -> text rendered through `render` -> checked as `pagemgr check`
-would -> written atomically without ever replacing a file -> optionally committed.
+Data flow: flags (and BibTeX / Crossref / arXiv works) -> drafts of front-matter values, each
+value owned by the user (a flag, an answer), a source, or a default -> missing required and
+recommended fields asked for on a terminal (or one error) -> the citation -> duplicates matched
+against the collection (reported, or refreshed with --update where pagemgr's record says the
+value is still its own) -> file name and permalink from the collection's conventions -> text
+rendered through `render` -> checked as `pagemgr check` would -> written atomically without
+ever replacing a file -> optionally committed.
 """
 
 from __future__ import annotations
@@ -12,15 +14,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import click
 
-from pagemgr.add import citation, conventions, dedupe, newdoc, slugs
+from pagemgr.add import citation, conventions, dedupe, newdoc, prompts, refresh, slugs
 from pagemgr.add import fields as schema_fields
+from pagemgr.add.categories import category_for
 from pagemgr.add.conventions import Conventions, Existing
 from pagemgr.add.record import Author, Work, require_arxiv, require_doi
 from pagemgr.edit import render
@@ -30,15 +33,6 @@ from pagemgr.yaml import yamlio
 
 MAX_TITLE = 500
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
-UPDATE_KEYS = ("venue", "date", "paperurl", "link", "citation")
-CATEGORY_GUESSES = {
-    "article": ("manuscripts", "journal", "journals", "articles"),
-    "inproceedings": ("conferences", "conference", "proceedings"),
-    "book": ("books", "book", "chapters"),
-    "preprint": ("preprints", "preprint"),
-    "thesis": ("theses", "thesis"),
-    "report": ("reports", "report"),
-}
 NOUN = {
     "publications": "publication",
     "talks": "talk",
@@ -46,6 +40,18 @@ NOUN = {
     "portfolio": "portfolio item",
     "posts": "post",
 }
+KIND_NOUNS = {
+    "article": "journal article",
+    "inproceedings": "conference paper",
+    "book": "book",
+    "thesis": "thesis",
+    "preprint": "preprint",
+    "report": "report",
+}
+# who gives a value: "user" (a flag that overrides, an answer), "source" (BibTeX, Crossref,
+# arXiv, or pagemgr's own citation: recorded, and refreshed while unchanged), "default" (a guess
+# or a flag that only fills what a source lacks)
+Owner = Literal["user", "source", "default"]
 
 
 @dataclass
@@ -79,6 +85,17 @@ class Draft:
     work: Work | None = None
     body: str = ""
     incomplete: bool = False
+    origin: str = ""  # where the work was read: "refs.bib", "Crossref", "arXiv"
+    authors: list[Author] = field(default_factory=list)
+    owners: dict[str, Owner] = field(default_factory=dict)
+    date_precision: int = 3  # how much of values["date"] is known: 3 day, 2 month, 1 year
+
+    def owner(self, key: str) -> Owner:
+        return self.owners.get(key, "default")
+
+    def give(self, key: str, value: Any, owner: Owner) -> None:
+        self.values[key] = value
+        self.owners[key] = owner
 
 
 @dataclass
@@ -110,15 +127,21 @@ def add(req: Request) -> int:
     arxivs = [require_arxiv(text) for text in req.arxiv]
     outcome = Outcome()
     if req.bibtex or dois or arxivs:
-        works = _gather(req, dois, arxivs, outcome)
-        drafts = [_draft_from_work(work, flags, req, site, conv) for work in works]
-        for work in works:
-            for note in work.notes:
+        found = _gather(req, dois, arxivs, outcome)
+        fill = bool(req.bibtex) or len(found) > 1  # flags fill gaps, never override every entry
+        drafts = [_draft_from_work(work, origin, flags, req, site, fill) for work, origin in found]
+        for draft in drafts:
+            for note in draft.work.notes if draft.work else ():
                 click.echo(f"pagemgr: note: {note}", err=True)
     else:
-        drafts = [_draft_from_flags(flags, req, site, conv)]
-    _complete(drafts, req, site, conv, outcome, single=not (req.bibtex or dois or arxivs))
+        drafts = [_draft_from_flags(flags, req)]
     index = dedupe.build_index(conv.existing)
+    single = not (req.bibtex or dois or arxivs)
+    new = [draft for draft in drafts if not _on_site(draft, req.label, index)]
+    _complete(new, req, site, outcome, single)
+    for draft in drafts:
+        if not draft.incomplete:
+            _set_citation(draft, req, site, conv)
     planned: set[str] = set()
     for draft in drafts:
         if draft.incomplete:
@@ -220,148 +243,170 @@ def parse_author(text: str) -> Author:
 # --- values from sources ------------------------------------------------------------------------
 
 
-def _gather(req: Request, dois: list[str], arxivs: list[str], outcome: Outcome) -> list[Work]:
+def _gather(
+    req: Request, dois: list[str], arxivs: list[str], outcome: Outcome
+) -> list[tuple[Work, str]]:
+    """Each work the sources give, with where it was read."""
     from pagemgr.add import bibtex, metadata
     from pagemgr.add.http import Fetcher, FetchError
 
-    works: list[Work] = []
+    found: list[tuple[Work, str]] = []
     for path in req.bibtex:
-        found, skipped = bibtex.read_bibtex(path)
-        works.extend(found)
+        works, skipped = bibtex.read_bibtex(path)
+        found.extend((work, path.name) for work in works)
         outcome.problems.extend(f"{s.key}: {path.name}: {s.reason}" for s in skipped)
     fetcher = Fetcher(timeout=req.timeout, use_cache=not req.no_cache)
     single = len(dois) + len(arxivs) == 1 and not req.bibtex
     for doi in dois:
         try:
-            works.append(metadata.from_doi(doi, metadata.crossref_url(req.crossref_url), fetcher))
+            base = metadata.crossref_url(req.crossref_url)
+            found.append((metadata.from_doi(doi, base, fetcher), "Crossref"))
         except FetchError as exc:
             if single:
                 raise
             outcome.problems.append(f"{doi}: {exc}")
     for arxiv in arxivs:
         try:
-            works.append(metadata.from_arxiv(arxiv, metadata.arxiv_url(req.arxiv_url), fetcher))
+            found.append(
+                (metadata.from_arxiv(arxiv, metadata.arxiv_url(req.arxiv_url), fetcher), "arXiv")
+            )
         except FetchError as exc:
             if single:
                 raise
             outcome.problems.append(f"{arxiv}: {exc}")
-    return works
+    return found
 
 
 def _draft_from_work(
-    work: Work, flags: dict[str, Any], req: Request, site: Site, conv: Conventions
+    work: Work, origin: str, flags: dict[str, Any], req: Request, site: Site, fill: bool
 ) -> Draft:
-    values: dict[str, Any] = {}
-    if work.title:
-        values["title"] = work.title
-    if work.venue:
-        values["venue"] = work.venue
+    """The work's values; flags override them (`fill`: only fill what the work lacks)."""
+    draft = Draft(work.key, {}, work, origin=origin, date_precision=work.date_precision())
     date = work.date()
-    if date is not None:
-        values["date"] = yamlio.JekyllDate(date)
     link = work.paper_link()
-    if link:
-        values["paperurl"] = link
-    category = _guess_category(site, work.kind)
-    if category:
-        values["category"] = category
-    values.update(flags)
-    authors = [parse_author(a) for a in req.authors] or work.authors
-    _add_citation(values, authors, work, req, site, conv)
-    body = req.body if req.body is not None else _body(work, values)
-    return Draft(work.key, values, work, body)
+    for key, value in (
+        ("title", work.title),
+        ("venue", work.venue),
+        ("date", yamlio.JekyllDate(date) if date else None),
+        ("paperurl", link),
+    ):
+        if value:
+            draft.give(key, value, "source")
+    if req.label == "publications":
+        category = category_for(work.kind, site.publication_categories)
+        if category:
+            draft.give("category", category, "default")
+    for key, value in flags.items():
+        if not fill:
+            draft.give(key, value, "user")
+        elif key not in draft.values or (key == "date" and _refines(draft, value)):
+            draft.give(key, value, "default")
+    if draft.owner("date") != "source":
+        draft.date_precision = 3
+    draft.authors = [parse_author(a) for a in req.authors] or work.authors
+    draft.body = req.body if req.body is not None else _body(work, draft.values)
+    return draft
 
 
-def _draft_from_flags(flags: dict[str, Any], req: Request, site: Site, conv: Conventions) -> Draft:
-    values = dict(flags)
-    if req.label == "posts" and "date" not in values:
-        values["date"] = yamlio.JekyllDate(dt.date.today())
-    authors = [parse_author(a) for a in req.authors]
-    _add_citation(values, authors, None, req, site, conv)
-    return Draft(f"the new {NOUN[req.label]}", values, None, req.body or "")
+def _refines(draft: Draft, given: yamlio.JekyllDate) -> bool:
+    """Whether a --date given for many entries fills in this one's: it knows only the year (or
+    the month) and the date agrees with it."""
+    work = draft.work
+    if work is None or work.year is None:
+        return True
+    if draft.date_precision >= 3 or given.value.year != work.year:
+        return False
+    return work.month is None or given.value.month == work.month
 
 
-def _guess_category(site: Site, kind: str) -> str | None:
-    categories = site.publication_categories
-    if not categories:
-        return None
-    return next((name for name in CATEGORY_GUESSES.get(kind, ()) if name in categories), None)
-
-
-def _add_citation(
-    values: dict[str, Any],
-    authors: list[Author],
-    work: Work | None,
-    req: Request,
-    site: Site,
-    conv: Conventions,
-) -> None:
-    if req.label != "publications" or "citation" in values or not authors:
-        return
-    if "title" not in values:
-        return
-    date = values.get("date")
-    year = date.value.year if isinstance(date, yamlio.JekyllDate) else None
-    author = site.config.get("author")
-    owner = author.get("name") if isinstance(author, dict) else None
-    me = req.me or (str(owner) if owner else None)
-    bold = req.bold if req.bold is not None else conv.bold
-    values["citation"] = citation.build(
-        authors,
-        str(values["title"]),
-        values.get("venue"),
-        year,
-        conv.citation_style,
-        me,
-        bold,
-        work.volume if work else None,
-        work.number if work else None,
-    )
+def _draft_from_flags(flags: dict[str, Any], req: Request) -> Draft:
+    draft = Draft(f"the new {NOUN[req.label]}", {})
+    for key, value in flags.items():
+        draft.give(key, value, "user")
+    if req.label == "posts" and "date" not in draft.values:
+        draft.give("date", yamlio.JekyllDate(dt.date.today()), "default")
+    draft.authors = [parse_author(a) for a in req.authors]
+    draft.body = req.body or ""
+    return draft
 
 
 def _body(work: Work, values: dict[str, Any]) -> str:
+    from pagemgr.add.record import doi_url
+
     parts = []
     if work.abstract:
         parts.append(work.abstract)
     if work.arxiv and values.get("paperurl") != f"https://arxiv.org/abs/{work.arxiv}":
         parts.append(f"Preprint: [arXiv:{work.arxiv}](https://arxiv.org/abs/{work.arxiv})")
     if work.doi and "doi.org" not in str(values.get("paperurl", "")):
-        parts.append(f"DOI: [{work.doi}](https://doi.org/{work.doi})")
+        parts.append(f"DOI: [{work.doi}]({doi_url(work.doi)})")
     return "\n\n".join(parts)
 
 
-# --- required fields ----------------------------------------------------------------------------
+# --- the citation -------------------------------------------------------------------------------
+
+
+def _set_citation(draft: Draft, req: Request, site: Site, conv: Conventions) -> None:
+    if req.label != "publications" or "citation" in draft.values:
+        return
+    text = _citation(draft.values, draft.authors, draft.work, req, site, conv)
+    if text is not None:
+        draft.give("citation", text, "source")
+
+
+def _citation(
+    values: dict[str, Any],
+    authors: list[Author],
+    work: Work | None,
+    req: Request,
+    site: Site,
+    conv: Conventions,
+) -> str | None:
+    if not authors or values.get("title") is None:
+        return None
+    date = values.get("date")
+    year = date.value.year if isinstance(date, yamlio.JekyllDate) else None
+    author = site.config.get("author")
+    owner = author.get("name") if isinstance(author, dict) else None
+    me = req.me or (str(owner) if owner else None)
+    bold = req.bold if req.bold is not None else conv.bold
+    venue = values.get("venue")
+    return citation.build(
+        authors,
+        str(values["title"]),
+        str(venue) if venue is not None else None,
+        year,
+        conv.citation_style,
+        me,
+        bold,
+        work.volume if work else None,
+        work.number if work else None,
+        work.pages if work else None,
+    )
+
+
+# --- required and recommended fields ------------------------------------------------------------
 
 
 def required(label: str, site: Site) -> list[str]:
-    keys = [str(k) for k in schema_fields.schema(label).get("required", [])]
-    if label == "publications" and site.publication_categories and "category" not in keys:
-        keys.append("category")
-    if "title" not in keys:
-        keys.insert(0, "title")
-    return keys
+    return schema_fields.required_keys(label, with_categories=bool(site.publication_categories))
 
 
 def _complete(
-    drafts: list[Draft], req: Request, site: Site, conv: Conventions, outcome: Outcome, single: bool
+    drafts: list[Draft], req: Request, site: Site, outcome: Outcome, single: bool
 ) -> None:
+    """Ask for what each draft lacks on a terminal; otherwise mark it incomplete (or, for the one
+    item of a command without sources, raise one error listing every missing flag)."""
     keys = required(req.label, site)
-    can_prompt = req.prompt if req.prompt is not None else sys.stdin.isatty()
+    can_prompt = req.prompt if req.prompt is not None else prompts.stdin_is_terminal()
+    asker = prompts.Asker.on_terminal() if can_prompt else None
     for draft in drafts:
         missing = [key for key in keys if key not in draft.values]
-        if missing and can_prompt:
-            for key in missing:
-                draft.values[key] = _ask(key, req.label, site)
-            if req.label == "publications" and req.authors:
-                _add_citation(
-                    draft.values,
-                    [parse_author(a) for a in req.authors],
-                    draft.work,
-                    req,
-                    site,
-                    conv,
-                )
-            missing = []
+        if asker is not None:
+            optional = _recommended_missing(draft, req.label) if len(drafts) == 1 else []
+            if missing or optional:
+                _ask_for(asker, draft, missing, optional, req.label, site)
+            continue
         if not missing:
             continue
         flags = ", ".join(schema_fields.option_name(key) for key in missing)
@@ -371,47 +416,92 @@ def _complete(
                 "(pass them, or run on a terminal to be asked)"
             )
         draft.incomplete = True
-        outcome.problems.append(f"{draft.name}: missing {flags}; pass it to apply to every entry")
+        outcome.problems.append(f"{draft.name}: missing {_missing_text(missing, draft)}")
 
 
-def _ask(key: str, label: str, site: Site) -> Any:
+def _on_site(draft: Draft, label: str, index: dedupe.Index) -> bool:
+    """Already on the site: reported or refreshed, so nothing needs asking."""
+    if "title" not in draft.values:
+        return False
+    return _duplicate(label, index, draft.values, draft.work) is not None
+
+
+def _missing_text(missing: list[str], draft: Draft) -> str:
+    if missing == ["category"] and draft.work is not None:
+        noun = KIND_NOUNS.get(draft.work.kind, "entry")
+        return (
+            f"--category: no category in publication_category (_config.yml) fits this {noun}; "
+            "pass --category (it fills every entry that has none)"
+        )
+    flags = ", ".join(schema_fields.option_name(key) for key in missing)
+    return f"{flags}; pass it to fill every entry that lacks it"
+
+
+def _recommended_missing(draft: Draft, label: str) -> list[str]:
+    wanted = []
+    for key in schema_fields.RECOMMENDED[label]:
+        if key == "authors":
+            if not draft.authors and "citation" not in draft.values:
+                wanted.append(key)
+        elif key not in draft.values:
+            wanted.append(key)
+    return wanted
+
+
+def _ask_for(
+    asker: prompts.Asker,
+    draft: Draft,
+    missing: list[str],
+    optional: list[str],
+    label: str,
+    site: Site,
+) -> None:
+    if draft.work is not None:
+        title = draft.values.get("title")
+        shown = f': "{title}"' if title else ""
+        origin = f" in {draft.origin}" if draft.origin else ""
+        asker.say(f"pagemgr: {draft.name}{origin}{shown}")
+    for key in missing:
+        draft.give(key, _ask(asker, key, label, site, optional=False), "user")
+    for key in optional:
+        if key == "authors":
+            draft.authors = _ask_authors(asker)
+            continue
+        answer = _ask(asker, key, label, site, optional=True)
+        if answer is not None:
+            draft.give(key, answer, "user")
+
+
+def _ask(asker: prompts.Asker, key: str, label: str, site: Site, optional: bool) -> Any:
     spec = schema_fields.schema(label).get("properties", {}).get(key, {})
-    click.echo(f"{key}: {spec.get('description', '')}", err=True)
+    skip = " (Enter skips it)" if optional else ""
+    asker.say(f"{key}: {spec.get('description', '')}{skip}")
     categories = site.publication_categories
     if key == "category" and label == "publications" and categories:
-        return click.prompt(
-            "category",
-            type=click.Choice([str(c) for c in categories]),
-            default=str(next(iter(categories))),
-            err=True,
-        )
+        names = [str(c) for c in categories]
+        return asker.choose("category", names, names[0])
     if schema_fields.field_kind(spec) == "date":
-        return click.prompt(
-            "date", default=dt.date.today().isoformat(), err=True, value_proc=_prompted_date
-        )
-    return click.prompt(key, value_proc=_prompted_text(key), err=True)
+        today = dt.date.today().isoformat()
+        return asker.ask("date", parse_date, default=today, optional=optional)
+    return asker.ask(key, _text_reader(key), optional=optional)
 
 
-def _prompted_date(text: str) -> yamlio.JekyllDate:
-    try:
-        return parse_date(text)
-    except UsageError as exc:
-        raise click.UsageError(str(exc)) from None
+def _ask_authors(asker: prompts.Asker) -> list[Author]:
+    asker.say(
+        "authors: the authors in order, separated by ';' (Jane Doe; Roe, Richard), for the "
+        "citation (Enter skips it)"
+    )
+    answer = asker.ask("authors", str, optional=True)
+    return [parse_author(name) for name in (answer or "").split(";") if name.strip()]
 
 
-def _prompted_text(key: str) -> Any:
-    def proc(text: str) -> str:
-        value = text.strip()
-        if not value:
-            raise click.UsageError(f"{key} cannot be empty")
+def _text_reader(key: str) -> Callable[[str], str]:
+    def read(text: str) -> str:
         if key == "title":
-            try:
-                check_title(value)
-            except UsageError as exc:
-                raise click.UsageError(str(exc)) from None
-        return value
+            check_title(text)
+        return text
 
-    return proc
+    return read
 
 
 # --- one item -----------------------------------------------------------------------------------
@@ -435,7 +525,7 @@ def _add_one(
     match = _duplicate(req.label, index, values, work)
     if match is not None:
         if req.update:
-            _update(site, match, values, req.dry_run, outcome)
+            _update(site, match, draft, req, conv, outcome)
         else:
             click.echo(
                 f"pagemgr: {draft.name}: already on the site as {match.item.rel} (same "
@@ -451,6 +541,11 @@ def _add_one(
         final["permalink"] = permalink
     if conv.collection_key:
         final["collection"] = req.label
+    if req.label == "publications":
+        pagemgrs = {k for k in refresh.REFRESHABLE if draft.owner(k) == "source"}
+        record = refresh.record_for(final, pagemgrs)
+        if record:
+            final[schema_fields.RECORD_KEY] = record
     text = newdoc.compose(conv, final, _liquid_safe(draft.body))
     rel = f"{site.rel(conv.folder)}/{stem}{conv.extension}"
     errors = newdoc.errors_in(site, rel, req.label, text)
@@ -519,42 +614,126 @@ def _liquid_safe(body: str) -> str:
 # --- --update -----------------------------------------------------------------------------------
 
 
-def _update(
-    site: Site, match: dedupe.Match, values: dict[str, Any], dry_run: bool, outcome: Outcome
-) -> None:
-    from pagemgr.edit import editing, splice
-    from pagemgr.edit.editpath import parse_path
+@dataclass
+class RefreshPlan:
+    """What --update writes into one file, and what it keeps and why."""
 
+    changes: dict[str, Any] = field(default_factory=dict)
+    record: dict[str, str | None] = field(default_factory=dict)  # fingerprint; None: forget
+    kept: list[str] = field(default_factory=list)
+
+    def consider(
+        self, current: dict[str, Any], key: str, value: Any, owner: Owner, precision: int
+    ) -> None:
+        decision = refresh.decide(current, key, value, owner=owner, precision=precision)
+        if decision.write:
+            self.changes[key] = value
+            self.record[key] = refresh.fingerprint(value) if owner == "source" else None
+        elif decision.kept_because:
+            self.kept.append(f"{key} ({decision.kept_because})")
+
+
+def _plan_refresh(
+    current: dict[str, Any], draft: Draft, req: Request, site: Site, conv: Conventions
+) -> RefreshPlan:
+    plan = RefreshPlan()
+    for key in refresh.REFRESHABLE:
+        if key != "citation" and key in draft.values:
+            precision = draft.date_precision if key == "date" else 3
+            plan.consider(current, key, draft.values[key], draft.owner(key), precision)
+    if draft.owner("citation") == "source":  # pagemgr's: made again from what the file will say
+        merged = {**current, **plan.changes}
+        text = _citation(merged, draft.authors, draft.work, req, site, conv)
+        if text is not None:
+            plan.consider(current, "citation", text, "source", 3)
+    elif "citation" in draft.values:
+        plan.consider(current, "citation", draft.values["citation"], draft.owner("citation"), 3)
+    return plan
+
+
+def _update(
+    site: Site,
+    match: dedupe.Match,
+    draft: Draft,
+    req: Request,
+    conv: Conventions,
+    outcome: Outcome,
+) -> None:
+    from pagemgr.edit import editing
+
+    rel = match.item.rel
     target = editing.open_target(match.item.path, site.root)
-    current = target.data()
-    changes = {
-        key: values[key]
-        for key in UPDATE_KEYS
-        if key in values and not render.same(current.get(key), values[key])
-    }
-    if not changes:
-        click.echo(f"pagemgr: {match.item.rel}: already up to date (same {match.reason})", err=True)
+    data = target.data()
+    current: dict[str, Any] = data if isinstance(data, dict) else {}
+    plan = _plan_refresh(current, draft, req, site, conv)
+    if plan.kept:
+        click.echo(
+            f"pagemgr: {rel}: kept {', '.join(plan.kept)}; `pagemgr set {rel} KEY VALUE` "
+            "changes one",
+            err=True,
+        )
+    record = {**refresh.record_of(current)}
+    for key, fingerprint in plan.record.items():
+        if fingerprint is None:
+            record.pop(key, None)
+        else:
+            record[key] = fingerprint
+    if not plan.changes:
+        click.echo(f"pagemgr: {rel}: already up to date (same {match.reason})", err=True)
         return
 
     def operation(text: str) -> str:
-        for key, value in changes.items():
-            text = splice.set_value(text, parse_path(key), value)
-        return text
+        for key, value in plan.changes.items():
+            text = _splice_set(text, (key,), value)
+        return _write_record(text, current, plan.record, record)
 
-    def expect(data: Any) -> bool:
-        return isinstance(data, dict) and all(
-            render.same(data.get(k), v) for k, v in changes.items()
+    def expect(edited: Any) -> bool:
+        return (
+            isinstance(edited, dict)
+            and all(render.same(edited.get(k), v) for k, v in plan.changes.items())
+            and refresh.record_of(edited) == record
         )
 
-    result = editing.edit(target, operation, expect=expect, dry_run=dry_run)
-    if dry_run:
+    result = editing.edit(target, operation, expect=expect, dry_run=req.dry_run)
+    if req.dry_run:
         click.echo(result.diff, nl=False)
         return
     outcome.updated.append(match.item.path)
-    click.echo(match.item.rel)
+    click.echo(rel)
     click.echo(
-        f"pagemgr: updated {', '.join(changes)} in {match.item.rel} (same {match.reason})", err=True
+        f"pagemgr: updated {', '.join(plan.changes)} in {rel} (same {match.reason})", err=True
     )
+
+
+def _write_record(
+    text: str, current: dict[str, Any], updates: dict[str, str | None], record: dict[str, str]
+) -> str:
+    """The record key after a refresh: one flow mapping, each entry set or removed in place."""
+    key = schema_fields.RECORD_KEY
+    old = current.get(key)
+    if not record:
+        return _splice_unset(text, (key,)) if key in current else text
+    if not isinstance(old, dict):
+        text = _splice_set(text, (key,), {})
+        old = {}
+    for name, fingerprint in updates.items():
+        if fingerprint is not None:
+            text = _splice_set(text, (key, name), fingerprint)
+        elif name in old:
+            text = _splice_unset(text, (key, name))
+    return text
+
+
+def _splice_set(text: str, path: tuple[str, ...], value: Any) -> str:
+    from pagemgr.edit import splice
+
+    return splice.set_value(text, path, value)
+
+
+def _splice_unset(text: str, path: tuple[str, ...]) -> str:
+    from pagemgr.edit import splice
+
+    return splice.unset(text, path)
 
 
 # --- --commit -----------------------------------------------------------------------------------

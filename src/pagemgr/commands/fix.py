@@ -24,9 +24,9 @@ def fix(
     if hook:
         paths = files_in_site(root, paths)
         if not paths:
-            return EXIT_CLEAN
+            return _nothing_to_fix()
     items = site.files_under(paths) if paths else site.files()
-    changed = 0
+    changed = refused = 0
     for item in items:
         if item.kind not in ("document", "data", "config"):
             continue
@@ -41,6 +41,7 @@ def fix(
             outcome = edit(target, _constant(region), dry_run=dry_run, force=True)
         except PagemgrError as exc:
             click.echo(f"pagemgr: {item.rel}: not fixed: {exc}", err=True)
+            refused += 1
             continue
         if outcome.changed:
             changed += 1
@@ -50,7 +51,14 @@ def fix(
                 f"{'would fix' if dry_run else 'fixed'} {item.rel}: {', '.join(applied)}",
                 err=dry_run,
             )
-    return EXIT_CHANGED if changed else EXIT_CLEAN
+    if changed:
+        return EXIT_CHANGED
+    return EXIT_CLEAN if refused else _nothing_to_fix()
+
+
+def _nothing_to_fix() -> int:
+    click.echo("Nothing to fix")
+    return EXIT_CLEAN
 
 
 def _constant(region: str) -> Callable[[str], str]:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from pagemgr.errors import PagemgrError
+from pagemgr.publish import provenance
 from pagemgr.publish.workflow import WORKFLOW_PATH, render_workflow
 from pagemgr.site.model import find_site_root
 
@@ -20,11 +21,12 @@ def repository_root(start: Path) -> Path:
     return start
 
 
-def init_ci(site_path: Path | None, install: str, force: bool) -> int:
+def init_ci(site_path: Path | None, source_url: str | None, rev: str | None, force: bool) -> int:
     site_root = find_site_root(site_path, Path.cwd())
+    source = provenance.pinned(source_url, rev, provenance.this_installation())
     repo_root = repository_root(site_root)
     site_rel = site_root.relative_to(repo_root).as_posix()
-    text = render_workflow("" if site_rel == "." else site_rel, install)
+    text = render_workflow("" if site_rel == "." else site_rel, source)
     target = repo_root / WORKFLOW_PATH
     if target.exists():
         if target.read_text(encoding="utf-8", errors="replace") == text:
@@ -37,7 +39,13 @@ def init_ci(site_path: Path | None, install: str, force: bool) -> int:
             )
     target.parent.mkdir(parents=True, exist_ok=True)
     _write_atomically(target, text)
-    click.echo(f"wrote {target}")
+    click.echo(f"wrote {target}: installs {source.requirement}")
+    if source.is_on_this_machine:
+        click.echo(
+            f"warning: {source.url} is on this machine, where a GitHub runner cannot reach it; "
+            "pass --source with the repository's public URL",
+            err=True,
+        )
     return 0
 
 

@@ -12,11 +12,15 @@ def set_value(
     file: Path,
     path: str,
     value: str | None,
-    type_name: str = "str",
+    type_name: str | None = None,
     dry_run: bool = False,
     force: bool = False,
     site_path: Path | None = None,
+    *,
+    new_key: bool = False,
 ) -> int:
+    """`type_name` None: VALUE is read as the schema types PATH; `new_key`: create a key that
+    neither the schema nor the file's kin know."""
     parts = required_path(path)
     return value_edit(
         file,
@@ -29,4 +33,5 @@ def set_value(
         dry_run=dry_run,
         force=force,
         site_path=site_path,
+        new_key=new_key,
     )

@@ -13,13 +13,14 @@ import difflib
 import json
 import os
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import click
 
+from pagemgr.check import schema_walk
 from pagemgr.check.findings import Finding
 from pagemgr.edit import atomic, editpath, jsonedit, render, splice
 from pagemgr.edit.editpath import EditPath
@@ -320,7 +321,7 @@ def value_edit(
     file: Path,
     parts: EditPath,
     value: str | None,
-    type_name: str,
+    type_name: str | None,
     operation: Literal["set_value", "append"],
     expectation: Callable[[EditPath, Any], Expectation],
     what: str,
@@ -328,12 +329,17 @@ def value_edit(
     dry_run: bool,
     force: bool,
     site_path: Path | None,
+    new_key: bool = True,
 ) -> int:
-    """The body of set and append: VALUE typed, then `operation` of the file's editor."""
-    typed = parse_value(value, type_name)
+    """The body of set and append: VALUE typed (`type_name` None: as the schema says PATH is),
+    then `operation` of the file's editor. Without `new_key`, a key nothing knows is refused."""
+    typed = parse_value(value, type_name) if type_name is not None else None
 
     def build(target: Target) -> tuple[Operation, Expectation]:
-        new = value_for(target, typed)
+        if not new_key:
+            refuse_unknown_keys(target, parts)
+        wanted = typed if type_name is not None else typed_as_schema_says(target, parts, value)
+        new = value_for(target, wanted)
         operate = getattr(module_for(target), operation)
         return (lambda text: str(operate(text, parts, new))), expectation(parts, new)
 
@@ -389,3 +395,165 @@ def holds(parts: EditPath, value: Any) -> Expectation:
         return render.same(got, value) or render.same(plain_json(got), plain_json(value))
 
     return check
+
+
+# --- what the schema and the site know about a key ---------------------------------------------
+
+
+def schema_of(target: Target) -> schema_walk.Schema:
+    """The schema that applies to the file, or {} when none does."""
+    if target.site is None or target.item is None:
+        return {}
+    from pagemgr.check.schemas import SchemaSet
+
+    overrides = target.site.pagemgr_settings.get("schemas")
+    schemas = SchemaSet(target.site.root, overrides if isinstance(overrides, dict) else {})
+    return schemas.schema_for(target.item.schema_key) or {}
+
+
+def typed_as_schema_says(target: Target, parts: EditPath, text: str | None) -> Any:
+    """VALUE read as the type the schema gives PATH (a date, true/false, a number, a list...);
+    as text when the schema allows text or VALUE is not of its type. Where no schema speaks,
+    VALUE spelt as `get` prints the current value keeps its type, so that setting what `get`
+    printed changes nothing."""
+    if text is None:
+        return parse_value(text, "str")  # says that VALUE is missing
+    schema = schema_of(target)
+    sub = schema_walk.at(schema, list(parts)) if schema else {}
+    return parse_value(text, _type_for(sub, text) if sub else _type_of_current(target, parts, text))
+
+
+_KEPT_TYPES = ((yamlio.JekyllDate, "date"), (bool, "bool"), (int, "int"), (float, "float"))
+
+
+def _type_of_current(target: Target, parts: EditPath, text: str) -> str:
+    current = _at(target.data(), parts)
+    for kind, type_name in _KEPT_TYPES:
+        if isinstance(current, kind):
+            return type_name if _spelt_as_get_prints(text, type_name) else "str"
+    return "str"
+
+
+def _spelt_as_get_prints(text: str, type_name: str) -> bool:
+    try:
+        return format_value(_PARSERS[type_name](text), "text") == text
+    except ValueError:
+        return False
+
+
+def _type_for(sub: schema_walk.Schema, text: str) -> str:
+    if sub.get("format") == "jekyll-date":
+        return "date" if _reads_as(text, "date", ("string",)) else "str"
+    kinds = sub.get("type")
+    allowed = tuple(kinds) if isinstance(kinds, list) else (kinds,)
+    if ("array" in allowed or "object" in allowed) and _reads_as(text, "json", allowed):
+        return "json"
+    if "string" in allowed:
+        return "str"
+    for kind, type_name in (("boolean", "bool"), ("integer", "int"), ("number", "float")):
+        if kind in allowed and _reads_as(text, type_name, allowed):
+            return type_name
+    return "str"
+
+
+def _reads_as(text: str, type_name: str, allowed: tuple[Any, ...]) -> bool:
+    try:
+        value = _PARSERS[type_name](text)
+    except (ValueError, json.JSONDecodeError):
+        return False
+    if type_name != "json":
+        return True
+    return ("array" in allowed and isinstance(value, list)) or (
+        "object" in allowed and isinstance(value, dict)
+    )
+
+
+def refuse_unknown_keys(target: Target, parts: EditPath) -> None:
+    """Refuse to create a key that neither the schema nor the file's kin know: most likely a
+    typo, which Jekyll would silently ignore (`set --new` creates it anyway)."""
+    node: Any = target.data()
+    for depth, part in enumerate(parts):
+        if _has(node, part):
+            node = node[part]
+        elif isinstance(part, str) and (node is None or isinstance(node, dict)):
+            _refuse_unless_known(target, parts[:depth], part)
+            node = None
+        else:
+            return  # the editor says what is wrong with the path
+
+
+def _refuse_unless_known(target: Target, parent: EditPath, key: str) -> None:
+    named = _schema_keys(target, parent)
+    if named is None or key in named:
+        return  # None: the schema takes any key here (menu names, author ids, free settings)
+    used = _keys_of_kin(target, parent)
+    if key in used:
+        return
+    guess = schema_walk.did_you_mean(key, tuple(dict.fromkeys([*named, *used])))
+    where = f" in {editpath.format_path(parent)}" if parent else ""
+    raise PagemgrError(
+        f"{target.shown}: unknown key '{key}'{where}"
+        + (f" (did you mean '{guess}'?)" if guess else "")
+        + "; neither the schema nor other files like this one use it, so nothing was written "
+        "(--new adds it anyway)"
+    )
+
+
+def _schema_keys(target: Target, parent: EditPath) -> tuple[str, ...] | None:
+    """The keys the schema names for the mapping at `parent`; None when it takes any key
+    there, () when no schema describes it."""
+    schema = schema_of(target)
+    sub = schema_walk.at(schema, list(parent)) if schema else {}
+    return schema_walk.known_keys(sub) if sub else ()
+
+
+def _keys_of_kin(target: Target, parent: EditPath) -> set[str]:
+    """Keys of the mappings like the one at `parent`: the other items of its list, and the same
+    mapping in the other documents of the collection."""
+    found: set[str] = set()
+    indexes = [depth for depth, part in enumerate(parent) if isinstance(part, int)]
+    if indexes:
+        last = indexes[-1]
+        siblings = _at(target.data(), parent[:last])
+        for item in siblings if isinstance(siblings, list) else ():
+            found.update(_keys(_at(item, parent[last + 1 :])))
+    for data in _other_documents(target):
+        found.update(_keys(_at(data, parent)))
+    return found
+
+
+def _other_documents(target: Target) -> Iterator[Any]:
+    """The front matter of each other readable document of the target's collection."""
+    site, item = target.site, target.item
+    if site is None or item is None or item.kind != "document":
+        return
+    collection = site.collections.get(item.collection or "")
+    folder = site.root / collection.folder if collection is not None else None
+    items = site.files_under([folder]) if folder is not None and folder.is_dir() else site.files()
+    for other in items:
+        if other.kind != "document" or other.collection != item.collection or other.rel == item.rel:
+            continue
+        try:
+            document = parse_document(Path(other.location).read_text(encoding="utf-8"))
+            data = yamlio.load(document.front_matter).data if document.has_front_matter else None
+        except (OSError, UnicodeDecodeError, yamlio.YamlSyntaxError):
+            continue
+        yield data
+
+
+def _at(data: Any, path: EditPath) -> Any:
+    for part in path:
+        if not _has(data, part):
+            return None
+        data = data[part]
+    return data
+
+
+def _has(data: Any, part: str | int) -> bool:
+    if isinstance(part, int):
+        return isinstance(data, list) and -len(data) <= part < len(data)
+    return isinstance(data, dict) and part in data
+
+
+def _keys(data: Any) -> set[str]:
+    return {str(key) for key in data} if isinstance(data, dict) else set()

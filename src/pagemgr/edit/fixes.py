@@ -12,7 +12,7 @@ from typing import Any
 
 from pagemgr.check import schema_walk
 from pagemgr.edit import jsonedit, render, splice
-from pagemgr.edit.editing import Target
+from pagemgr.edit.editing import Target, schema_of
 from pagemgr.edit.editpath import EditPath
 from pagemgr.site import dates
 from pagemgr.yaml import yamlio
@@ -24,6 +24,7 @@ _LINE = re.compile(
     r"(?P<value>[^\s'\"\[\]{}|>&*!#][^\r\n]*?)(?P<tail>[ \t]*\r?)$",
     re.MULTILINE,
 )
+_COMMENT = re.compile(r"[ \t]+#")  # where a comment starts after a plain value
 _MAX_SYNTAX_FIXES = 50
 
 
@@ -74,11 +75,12 @@ def _quote_line(region: str, error_line: int) -> str | None:
         match = _LINE.match(lines[number])
         if match is None:
             continue
-        value = match.group("value")
+        value = _COMMENT.split(match.group("value"), maxsplit=1)[0]
         quoted = render.render_str(value, "double")
         if quoted == value:
             continue
-        lines[number] = match.group("lead") + quoted + lines[number][match.end("value") :]
+        end = match.start("value") + len(value)
+        lines[number] = match.group("lead") + quoted + lines[number][end:]
         candidate = "".join(lines)
         if _error_line(candidate) != error_line:
             return candidate
@@ -97,7 +99,7 @@ def _error_line(text: str) -> int:
 
 
 def quote_typed(target: Target, region: str) -> str:
-    schema = _schema(target)
+    schema = schema_of(target)
     doc = splice.Yaml(region)
     edits: list[tuple[EditPath, str]] = []
     for path, node in walk(doc.root):
@@ -113,16 +115,6 @@ def quote_typed(target: Target, region: str) -> str:
     for path, text in edits:
         region = splice.set_value(region, path, text)
     return region
-
-
-def _schema(target: Target) -> dict[str, Any]:
-    if target.site is None or target.item is None:
-        return {}
-    from pagemgr.check.schemas import SchemaSet
-
-    overrides = target.site.pagemgr_settings.get("schemas")
-    schemas = SchemaSet(target.site.root, overrides if isinstance(overrides, dict) else {})
-    return schemas.schema_for(target.item.schema_key) or {}
 
 
 def _wants_text(schema: dict[str, Any], path: EditPath, value: Any) -> bool:

@@ -1,7 +1,10 @@
-"""New YAML text for a value, as Jekyll (YAML 1.1, Psych) will read it back.
+"""New YAML text for a value, as every Jekyll will read it back.
 
-Every candidate rendering is checked by parsing it again with `yamlio`, so a string never turns
-into a boolean, number, date or null, and a value never breaks the surrounding YAML.
+Every candidate rendering is checked by parsing it again with `yamlio` under both builders'
+rules, Psych's (Debian's Jekyll 4.3) and SafeYAML's (GitHub Pages' Jekyll 3.10): a candidate is
+taken only when both read the very value given, so a string never turns into a boolean, number,
+date or null on either (`10:30`, `-010`, `1.`, `2024-5-1` and `:foo` are quoted), and a value
+never breaks the surrounding YAML.
 """
 
 from __future__ import annotations
@@ -58,15 +61,26 @@ def plain(text: str) -> str | None:
     return text
 
 
+_BOTH_RULES: tuple[yamlio.Rules, ...] = ("psych", "safe_yaml")
+
+
 def _reads_back(rendered: str, value: Any, flow: bool, key: bool) -> bool:
+    """Whether both builders read `rendered` as `value`, without a problem on either."""
     if key:
         probe = f"{{{rendered}: x}}" if flow else f"{rendered}: x\n"
     else:
         probe = f"[{rendered}]" if flow else f"k: {rendered}\n"
+    return all(_reads_back_under(rules, probe, value, key, flow) for rules in _BOTH_RULES)
+
+
+def _reads_back_under(rules: yamlio.Rules, probe: str, value: Any, key: bool, flow: bool) -> bool:
     try:
-        data = yamlio.load(probe).data
-    except (yamlio.YamlSyntaxError, ValueError, RecursionError):
+        loaded = yamlio.load(probe, rules)
+    except (yamlio.YamlSyntaxError, yamlio.SafeYamlError, ValueError, RecursionError):
         return False
+    if loaded.problems:
+        return False
+    data = loaded.data
     if key:
         return isinstance(data, dict) and list(data) == [value]
     got = (

@@ -227,7 +227,7 @@ class Yaml:
         if node is None:
             return self.append_text(self.block(value, 0))
         if isinstance(node, YamlScalar) and not isinstance(value, dict | list):
-            if render.same(_loaded(self.text[node.start_mark.index : node.end_mark.index]), value):
+            if _reads_as(self.text[node.start_mark.index : node.end_mark.index], value):
                 return self.text
             keyed = slot is not None and slot.key is not None
             if value is None and keyed and not self.explicit_nulls():
@@ -351,10 +351,15 @@ def is_null(node: YamlNode | None) -> bool:
     return node is None or (yamlio.is_plain(node) and node.value in _NULL_WORDS)
 
 
-def _loaded(text: str) -> Any:
+def _reads_as(text: str, value: Any) -> bool:
+    """Whether both builders' rules read the scalar `text` as `value` (then it stays)."""
+    return all(render.same(_loaded(text, rules), value) for rules in ("psych", "safe_yaml"))
+
+
+def _loaded(text: str, rules: yamlio.Rules) -> Any:
     try:
-        data = yamlio.load("k: " + text + "\n").data if "\n" not in text else None
-    except (yamlio.YamlSyntaxError, ValueError):
+        data = yamlio.load("k: " + text + "\n", rules).data if "\n" not in text else None
+    except (yamlio.YamlSyntaxError, yamlio.SafeYamlError, ValueError):
         return object()
     return data.get("k") if isinstance(data, dict) else object()
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pagemgr.publish.provenance import Source
+
 CONFIG_NAME = ".pre-commit-config.yaml"
 HOOK_ID = "pagemgr-check"
 SITE_FILES = r"(_config\.yml|_data/.*\.(ya?ml|json)|.*\.(md|markdown|html))$"
@@ -15,8 +17,19 @@ def files_pattern(site_prefix: str) -> str:
     return f"^{_escape(prefix)}/{SITE_FILES}" if prefix else f"^{SITE_FILES}"
 
 
-def local_repo_entry(site_prefix: str) -> dict[str, Any]:
-    """A `repo: local` entry: runs the pagemgr installed with pip, works offline."""
+def repository_entry(source: Source, site_prefix: str) -> dict[str, Any]:
+    """pre-commit installs pagemgr from `source` into its own environment (the hook comes from
+    the repository's .pre-commit-hooks.yaml), so any git client runs it."""
+    return {
+        "repo": source.url,
+        "rev": source.rev,
+        "hooks": [{"id": HOOK_ID, "files": files_pattern(site_prefix)}],
+    }
+
+
+def system_entry(site_prefix: str) -> dict[str, Any]:
+    """A `repo: local` hook that runs the `pagemgr` on PATH: offline, but every git client (a GUI,
+    a new shell without the venv) must find pagemgr there."""
     return {
         "repo": "local",
         "hooks": [
@@ -31,24 +44,16 @@ def local_repo_entry(site_prefix: str) -> dict[str, Any]:
     }
 
 
-def remote_repo_entry(url: str, rev: str, site_prefix: str) -> dict[str, Any]:
-    """An entry that lets pre-commit install pagemgr itself from `url` at `rev`."""
-    return {
-        "repo": url,
-        "rev": rev,
-        "hooks": [{"id": HOOK_ID, "files": files_pattern(site_prefix)}],
-    }
-
-
-def has_hook(config: Any) -> bool:
+def repo_running_hook(config: Any) -> str | None:
+    """The `repo:` of the entry in a loaded configuration that already runs pagemgr's hook."""
     repos = config.get("repos") if isinstance(config, dict) else None
-    return isinstance(repos, list) and any(
-        isinstance(repo, dict)
-        and any(
-            isinstance(hook, dict) and hook.get("id") == HOOK_ID for hook in repo.get("hooks") or []
-        )
-        for repo in repos
-    )
+    for repo in repos if isinstance(repos, list) else []:
+        hooks = repo.get("hooks") if isinstance(repo, dict) else None
+        if isinstance(hooks, list) and any(
+            isinstance(hook, dict) and hook.get("id") == HOOK_ID for hook in hooks
+        ):
+            return str(repo.get("repo"))
+    return None
 
 
 def _escape(text: str) -> str:

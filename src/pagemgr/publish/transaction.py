@@ -10,14 +10,14 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from pagemgr.errors import GitError, UsageError
 from pagemgr.publish import git
 from pagemgr.publish.commit_message import Action, describe, message_for
-from pagemgr.site.model import Site, SiteFile, classify
+from pagemgr.site.model import Site, classify
 
 # Build output and caches: never committed, never mentioned.
 BUILD_DIRS = frozenset(
@@ -32,6 +32,10 @@ BUILD_DIRS = frozenset(
     }
 )
 THEME_DIRS = ("_layouts", "_includes", "_sass")
+# What a new file in a theme folder must be to be committed without being named.
+THEME_EXTENSIONS = frozenset(
+    {".html", ".htm", ".liquid", ".xml", ".md", ".markdown", ".scss", ".sass", ".css", ".js"}
+)
 TEMPLATE = ("academicpages", "academicpages.github.io")
 _GITHUB = re.compile(
     r"(?i)^(?:(?:https?|git|ssh)://(?:[^@/]+@)?github\.com(?::\d+)?/|[^@/\s]+@github\.com:)"
@@ -67,11 +71,43 @@ class Change(NamedTuple):
     untracked: bool  # new to git: staged by pagemgr just before its commit
 
 
+# Why a change in the site folder is not committed:
+# not-content: Jekyll does not read it; draft: a new file in _drafts; unlinked: a new file
+# outside _pages, the collections and _data that no page links to; not-template: a new file in
+# a theme folder that is not a template, stylesheet or script.
+LeftOutWhy = Literal["not-content", "draft", "unlinked", "not-template"]
+# What happens to a new (untracked) file that was not named: committed, committed when a page
+# links to it, or left out for a reason.
+NewFileRule = Literal["commit", "if-linked", "draft", "not-template"]
+
+
+class LeftOut(NamedTuple):
+    path: str  # from the repository root
+    why: LeftOutWhy
+
+
+class Scope(NamedTuple):
+    """The paths named on the command line, site-relative ("" is the whole site)."""
+
+    paths: frozenset[str]
+
+    def covers(self, rel: str) -> bool:
+        if "" in self.paths or rel in self.paths:
+            return True
+        parts = rel.split("/")
+        return any("/".join(parts[:depth]) in self.paths for depth in range(1, len(parts)))
+
+
 class Plan(NamedTuple):
     changes: tuple[Change, ...]
-    left_out: tuple[str, ...]  # changed under the site but not site content (repo paths)
-    staged_elsewhere: tuple[str, ...]  # staged by the user outside the site: stays staged
+    left_out: tuple[LeftOut, ...]  # changed under the site and not committed, with why
+    staged_elsewhere: tuple[str, ...]  # staged by the user, not site content: stays staged
     others: int  # other changed or untracked files outside the site, left as they were
+    held_back: tuple[Change, ...] = ()  # site content changes this commit leaves out
+    unlinked: tuple[Change, ...] = ()  # new files to commit only if a page links to them
+    not_named: int = 0  # changes in the site that the named paths do not cover
+    refused: tuple[tuple[str, LeftOutWhy], ...] = ()  # named files it will not commit
+    unmatched: tuple[str, ...] = ()  # named paths with no change under them
 
 
 class Target(NamedTuple):
@@ -141,33 +177,180 @@ def is_site_content(site: Site, rel: str) -> bool:
     return parts[0] in THEME_DIRS and not any(part.startswith(".") for part in parts)
 
 
-def plan_changes(site: Site, repo: Repo, only: Iterable[str] | None = None) -> Plan:
+def plan_changes(site: Site, repo: Repo, only: Iterable[str] | Scope | None = None) -> Plan:
     """Sort `git status` into site changes to commit and everything to leave alone.
 
-    With `only` (site-relative paths), just those files are candidates.
+    Changed tracked site content is committed. A new file is committed when it is a document
+    of _pages, _posts or a collection, a data file, the config or a theme template
+    (`new_file_rule`); one that is committed only if a page links to it is in `unlinked`
+    (see `with_links`); a new draft never is. With `only` (site-relative paths, or a `Scope`),
+    just the changes under those paths are candidates, and a file named exactly is committed
+    whatever it is, unless it is not site content or is a new draft (`refused`).
     """
-    wanted = None if only is None else set(only)
-    by_path: dict[str, Change] = {}
-    left_out: list[str] = []
-    staged: list[str] = []
-    others = 0
+    scope = only if isinstance(only, Scope) or only is None else Scope(frozenset(only))
+    sorting = _Sorting(site, scope)
     for entry in repo.git.status():
-        inside = entry.path.startswith(repo.prefix)
-        rel = entry.path[len(repo.prefix) :] if inside else ""
-        if inside and (wanted is None or rel in wanted) and is_site_content(site, rel):
-            change = _change(entry, rel)
-            if change is not None:
-                by_path[rel] = _merge(by_path.get(rel), change)
+        if entry.path.startswith(repo.prefix):
+            sorting.inside(entry, entry.path[len(repo.prefix) :])
         elif entry.x not in " ?":
-            staged.append(entry.path)
-        elif inside and set(rel.split("/")) & BUILD_DIRS:
-            continue  # build output and caches: never committed, not worth a mention
-        elif inside and wanted is None:
-            left_out.append(entry.path)
+            sorting.staged.append(entry.path)
         else:
-            others += 1
-    changes = tuple(sorted(by_path.values(), key=lambda c: c.rel))
-    return Plan(changes, tuple(left_out), tuple(staged), others)
+            sorting.others += 1
+    return sorting.plan()
+
+
+class _Sorting:
+    """`plan_changes` as it goes through `git status`."""
+
+    def __init__(self, site: Site, scope: Scope | None) -> None:
+        self.site = site
+        self.scope = scope
+        self.by_path: dict[str, Change] = {}
+        self.left_out: list[LeftOut] = []
+        self.held_back: list[Change] = []
+        self.unlinked: list[Change] = []
+        self.staged: list[str] = []
+        self.refused: list[tuple[str, LeftOutWhy]] = []
+        self.matched: set[str] = set()
+        self.others = 0
+        self.not_named = 0
+
+    def inside(self, entry: git.StatusEntry, rel: str) -> None:
+        covered = self.scope is None or self.scope.covers(rel)
+        if not is_site_content(self.site, rel):
+            self._not_content(entry, rel, covered)
+            return
+        change = _change(entry, rel)
+        if change is None:
+            return
+        if not covered:
+            self.not_named += 1
+            self.held_back.append(change)
+            return
+        self._note_match(rel)
+        explicit = self.scope is not None and rel in self.scope.paths
+        rule = new_file_rule(self.site, rel) if change.untracked else "commit"
+        if explicit and rule == "draft":
+            self.refused.append((rel, "draft"))
+        elif explicit or rule == "commit" or rel in self.by_path:
+            self.by_path[rel] = _merge(self.by_path.get(rel), change)
+        elif rule == "if-linked":
+            self.unlinked.append(change)
+        else:
+            self.left_out.append(LeftOut(entry.path, rule))
+            self.held_back.append(change)
+
+    def _not_content(self, entry: git.StatusEntry, rel: str, covered: bool) -> None:
+        if self.scope is not None and rel in self.scope.paths:
+            self._note_match(rel)
+            self.refused.append((rel, "not-content"))
+        elif entry.x not in " ?":
+            self.staged.append(entry.path)
+        elif set(rel.split("/")) & BUILD_DIRS:
+            return  # build output and caches: never committed, not worth a mention
+        elif covered:
+            self._note_match(rel)
+            self.left_out.append(LeftOut(entry.path, "not-content"))
+        else:
+            self.not_named += 1
+
+    def _note_match(self, rel: str) -> None:
+        if self.scope is None:
+            return
+        parts = rel.split("/")
+        self.matched.update("/".join(parts[:depth]) for depth in range(len(parts) + 1))
+
+    def plan(self) -> Plan:
+        unmatched = () if self.scope is None else tuple(sorted(self.scope.paths - self.matched))
+        # A file removed from the index but still on disk is listed twice, the untracked
+        # entry possibly first: it is the tracked file's change.
+        twice = {c.path for c in self.held_back + self.unlinked if c.rel in self.by_path}
+        for change in self.held_back + self.unlinked:
+            if change.path in twice:
+                self.by_path[change.rel] = _merge(self.by_path[change.rel], change)
+        return Plan(
+            tuple(sorted(self.by_path.values(), key=lambda c: c.rel)),
+            tuple(item for item in self.left_out if item.path not in twice),
+            tuple(self.staged),
+            self.others,
+            tuple(c for c in self.held_back if c.path not in twice),
+            tuple(c for c in self.unlinked if c.path not in twice),
+            self.not_named,
+            tuple(self.refused),
+            unmatched,
+        )
+
+
+def new_file_rule(site: Site, rel: str) -> NewFileRule:
+    """What `publish` does with a new site file nobody named: content Jekyll publishes from
+    _pages, _posts, a collection or _data (and the config) is committed; a new draft never is;
+    anything else in the site (a PDF, notes, an image, a page outside _pages) only when a page
+    of the site links to it; in a theme folder, templates, stylesheets and scripts are."""
+    item = classify(site, rel)
+    if item is None:  # a theme file: site content that Jekyll does not list
+        return "commit" if _suffix(rel) in THEME_EXTENSIONS else "not-template"
+    if item.collection == "drafts":
+        return "draft"
+    if item.kind in ("config", "data") or rel.startswith(_pages_folder(site) + "/"):
+        return "commit"
+    if item.kind == "document" and item.collection != "pages":
+        return "commit"
+    return "if-linked"
+
+
+def _pages_folder(site: Site) -> str:
+    declared = site.collections.get("pages")
+    return declared.folder if declared is not None else "_pages"
+
+
+def _suffix(rel: str) -> str:
+    return os.path.splitext(rel.rsplit("/", 1)[-1])[1].lower()
+
+
+def with_links(plan: Plan, linked: Collection[str]) -> Plan:
+    """`plan` with its `unlinked` new files decided: those in `linked` (site-relative) are
+    committed, the others left out."""
+    chosen = [c for c in plan.unlinked if c.rel in linked]
+    dropped = [c for c in plan.unlinked if c.rel not in linked]
+    return plan._replace(
+        changes=tuple(sorted([*plan.changes, *chosen], key=lambda c: c.rel)),
+        left_out=(*plan.left_out, *(LeftOut(c.path, "unlinked") for c in dropped)),
+        held_back=(*plan.held_back, *dropped),
+        unlinked=(),
+    )
+
+
+def named_scope(site: Site, paths: Sequence[Path], cwd: Path) -> Scope:
+    """The named paths as site-relative ones: each taken from the current folder when it is
+    there (or inside the site), else from the site's folder. UsageError for a path outside."""
+    return Scope(frozenset(_named_rel(site, path, cwd) for path in paths))
+
+
+def _named_rel(site: Site, path: Path, cwd: Path) -> str:
+    root = Path(os.path.realpath(site.root))
+    here = Path(os.path.normpath(cwd / path))
+    there = Path(os.path.normpath(site.root / path))
+    here_rel, there_rel = _relative_to(here, root), _relative_to(there, root)
+    if os.path.lexists(here):
+        if here_rel is not None:
+            return here_rel
+        if path.is_absolute() or not os.path.lexists(there):
+            raise UsageError(f"{path} is not inside the site at {site.root}")
+    if there_rel is not None and (os.path.lexists(there) or here_rel is None):
+        return there_rel
+    if here_rel is not None:
+        return here_rel  # not there (any more): a deletion, or a mistake said later
+    raise UsageError(f"{path} is not inside the site at {site.root}")
+
+
+def _relative_to(path: Path, root: Path) -> str | None:
+    folder = Path(os.path.realpath(path.parent)) if path.name else Path(os.path.realpath(path))
+    absolute = folder / path.name if path.name else folder
+    try:
+        rel = absolute.relative_to(root).as_posix()
+    except ValueError:
+        return None
+    return "" if rel == "." else rel
 
 
 def _change(entry: git.StatusEntry, rel: str) -> Change | None:
@@ -190,17 +373,17 @@ def _merge(seen: Change | None, new: Change) -> Change:
     return Change(new.path, new.rel, "update", seen.untracked or new.untracked)
 
 
-def files_to_check(site: Site, rels: Iterable[str]) -> list[SiteFile] | None:
-    """The existing site files among `rels`; None means the whole site (its config changed)."""
-    items = []
-    for rel in dict.fromkeys(rels):
-        item = classify(site, rel)
-        if item is None or not (site.root / rel).exists():
-            continue
-        if item.kind == "config":
-            return None
-        items.append(item)
-    return items
+def texts_at(site: Site, repo: Repo, commit: str, rels: Iterable[str]) -> dict[str, str | None]:
+    """Each site file's text as committed in `commit` (None: it is not there)."""
+    return {rel: repo.git.show_file(commit, repo.prefix + rel) for rel in dict.fromkeys(rels)}
+
+
+def committed_version(site: Site, repo: Repo, plan: Plan) -> dict[str, str | None]:
+    """How the commit differs from the working tree: the site files it leaves out, as HEAD
+    has them (None: not in HEAD, so not in the commit)."""
+    texts = texts_at(site, repo, repo.head, [c.rel for c in plan.held_back if not c.untracked])
+    texts.update({c.rel: None for c in plan.held_back if c.untracked})
+    return texts
 
 
 def commit_message(site: Site, repo: Repo, changes: Sequence[Change]) -> str:
@@ -319,16 +502,53 @@ def pages_url(site: Site, target: Target) -> str | None:
     return f"https://{owner.lower()}.github.io/{name}/"
 
 
-def unpushed(repo: Repo, target: Target) -> int:
-    """Commits on HEAD that the remote branch lacks, as far as we last heard from the remote."""
-    return repo.git.count_between(repo.git.rev(target.tracking), repo.head)
+def remote_tip(repo: Repo, target: Target | None) -> str | None:
+    """The remote branch's commit as we last heard from the remote (None: never fetched, or
+    no target)."""
+    return None if target is None else repo.git.rev(target.tracking)
 
 
-def unpushed_files(repo: Repo, target: Target) -> list[str]:
-    """Site-relative paths changed by the commits the remote branch does not have yet."""
-    base = repo.git.rev(target.tracking)
-    changed = repo.git.files_changed_between(base, repo.head)
+def unpushed(repo: Repo, tip: str | None) -> int:
+    """Commits on HEAD that the remote branch (at `tip`, None: no such branch) lacks."""
+    return repo.git.count_between(tip, repo.head)
+
+
+def unpushed_files(repo: Repo, tip: str) -> list[str]:
+    """Site-relative paths changed by the commits the remote branch (at `tip`) lacks."""
+    changed = repo.git.files_changed_between(tip, repo.head)
     return [path[len(repo.prefix) :] for path in changed if path.startswith(repo.prefix)]
+
+
+class RemoteNews(NamedTuple):
+    tip: str | None  # the remote branch's commit; None: the remote has no such branch
+    behind: int  # commits the remote branch has that HEAD has not
+    problem: str | None = None  # why the fetch failed: then tip and behind are as last heard
+    moved: bool = False  # the fetch moved the remote-tracking ref
+
+
+def fetch_remote(repo: Repo, target: Target) -> RemoteNews:
+    """Ask the remote where its branch is now (a fetch: no local branch, index or work tree
+    file changes; the remote-tracking ref may move)."""
+    known = repo.git.rev(target.tracking)
+    fetched = repo.git.fetch_branch(target.remote, target.branch, repo.config)
+    if isinstance(fetched, git.PushResult):
+        if fetched.status == "error" and "find remote ref" in fetched.reason:
+            return RemoteNews(None, 0)
+        return RemoteNews(known, _behind(repo, known), _fetch_problem(target, fetched))
+    return RemoteNews(fetched, _behind(repo, fetched), None, repo.git.rev(target.tracking) != known)
+
+
+def _behind(repo: Repo, tip: str | None) -> int:
+    return 0 if tip is None else repo.git.count_between(repo.head, tip)
+
+
+def _fetch_problem(target: Target, result: git.PushResult) -> str:
+    where = f"{target.remote} ({git.mask(target.url)})"
+    if result.status == "auth":
+        return f"{where} refused: no valid credentials ({result.reason})"
+    if result.status in ("unreachable", "timeout"):
+        return f"could not reach {where}: {result.reason}"
+    return f"fetching from {where} failed: {result.reason}"
 
 
 # --- committing and pushing ---------------------------------------------------------------------

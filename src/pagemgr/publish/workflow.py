@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pagemgr.publish.provenance import Source
+
 WORKFLOW_PATH = ".github/workflows/pagemgr.yml"
 
 _TEMPLATE = """\
@@ -26,6 +28,7 @@ jobs:
         with:
           python-version: "3.12"
       - name: Install pagemgr
+        # pagemgr at a pinned tag or commit; `pagemgr init-ci --rev TAG --force` moves the pin.
         run: python -m pip install {install}
       - name: Check the site
         run: pagemgr check --site {site} --format github
@@ -41,9 +44,9 @@ jobs:
 """
 
 
-def render_workflow(site: str, install: str) -> str:
-    """The workflow text for a site at `site` (relative to the repository root)."""
-    return _TEMPLATE.format(site=_shell_word(site or "."), install=_shell_word(install))
+def render_workflow(site: str, source: Source) -> str:
+    """The workflow for a site at `site` (relative to the repository root), installing `source`."""
+    return _TEMPLATE.format(site=_shell_word(site or "."), install=_shell_word(source.requirement))
 
 
 def _shell_word(text: str) -> str:

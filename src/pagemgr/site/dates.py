@@ -49,6 +49,10 @@ def parse_jekyll_date(value: object) -> dt.date | None:
 
 
 def is_jekyll_date(value: object) -> bool:
+    """The `jekyll-date` format: whether Jekyll's re-read of a loaded `date:` text,
+    `Time.parse(value.to_s)`, succeeds (tests/data/safe_yaml/dates.json): `2024-02-30` is 1 March,
+    `2024-13-01` stops the build. A format says nothing of other types: an empty date or a bare
+    number (which stop the build too) are the schema's `type` to refuse, as `wrong-type`."""
     if isinstance(value, JekyllDate):
         return isinstance(value.value, dt.date)
     return not isinstance(value, str) or parse_jekyll_date(value) is not None
@@ -67,7 +71,16 @@ def _make(year: int, month: int, day: int) -> dt.date | None:
 
 def _from_iso(text: str) -> dt.date | None:
     match = _ISO.match(text)
-    return _make(*(int(part) for part in match.groups()[:3])) if match else None
+    return _rolled(*(int(part) for part in match.groups()[:3])) if match else None
+
+
+def _rolled(year: int, month: int, day: int) -> dt.date | None:
+    """Time.parse's date: a day past the month's end, up to 31, runs into the next month
+    (`2024-02-30` is 1 March: dates.json row date-february-30); month 13 is refused."""
+    first = _make(year, month, 1)
+    if first is None or not 1 <= day <= 31:
+        return None
+    return first + dt.timedelta(days=day - 1)
 
 
 def _from_slashes(text: str) -> dt.date | None:

@@ -13,11 +13,20 @@ from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 from pagemgr.errors import SiteNotFoundError, UsageError
+from pagemgr.site.builder import (
+    DEFAULT_BUILDER,
+    BuilderChoice,
+    builder_setting,
+    detect_builder,
+    shows_future_posts,
+    yaml_rules,
+)
 from pagemgr.yaml import yamlio
 
 CONFIG_NAME = "_config.yml"
 DATA_EXTENSIONS = (".yml", ".yaml", ".json")
 DEFAULT_MARKDOWN_EXT = "markdown,mkdown,mkdn,mkd,md"
+DEFAULT_CHOICE = BuilderChoice(DEFAULT_BUILDER, "no workflow builds Jekyll: GitHub Pages' builder")
 # Jekyll's own default excludes, plus what a site build and its tools leave behind.
 DEFAULT_EXCLUDES = (
     ".sass-cache",
@@ -80,6 +89,10 @@ class Site:
     config_text: str | None = None
     config_loaded: yamlio.Loaded | None = None
     config_error: yamlio.YamlSyntaxError | None = None
+    # What SafeYAML raised on a _config.yml that parses (its builder reads it with SafeYAML).
+    config_load_error: yamlio.SafeYamlError | None = None
+    # Which program builds the site (site.builder): whose YAML rules every file is read with.
+    builder: BuilderChoice = DEFAULT_CHOICE
     collections: dict[str, Collection] = field(default_factory=dict)
     # What each folder held at the last walk (from the check cache): unchanged folders are not
     # read again. None: always read.
@@ -96,6 +109,16 @@ class Site:
     def publication_categories(self) -> dict[str, Any] | None:
         value = self.config.get("publication_category")
         return value if isinstance(value, dict) else None
+
+    @cached_property
+    def shows_future_posts(self) -> bool:
+        """Whether the builder writes documents dated after the build (`future:`)."""
+        return shows_future_posts(self.builder.builder, self.config)
+
+    @property
+    def yaml_rules(self) -> yamlio.Rules:
+        """Whose rules this site's YAML is read with: SafeYAML's unless Debian's Psych builds."""
+        return yaml_rules(self.builder.builder)
 
     @property
     def pagemgr_settings(self) -> dict[str, Any]:
@@ -187,30 +210,56 @@ def files_in_site(root: Path, paths: Sequence[Path]) -> list[Path]:
 
 def load_site(root: Path, config_text: str | None = None, cached: bool = True) -> Site:
     """The site at `root`; `config_text` stands in for its _config.yml (an edit being checked).
-    With `cached`, an unchanged _config.yml is taken as parsed last time (see config_cache)."""
+    With `cached`, an unchanged _config.yml is taken as parsed last time (see config_cache).
+
+    _config.yml is read with SafeYAML's rules, as Jekyll 3.10 and upstream Jekyll read it, unless
+    its `pagemgr: builder:` says debian-psych: then it is read again with Psych's."""
     site = Site(root=root)
     config_path = root / CONFIG_NAME
     try:
         if config_text is None:
             config_text = config_path.read_bytes().decode("utf-8")
         site.config_text = config_text.removeprefix("\ufeff")
-        site.config_loaded = _parsed_config(root, site.config_text, cached)
+        site.config_loaded = _read_config(root, site.config_text, cached)
     except (OSError, UnicodeDecodeError):
         site.config_text = None
     except yamlio.YamlSyntaxError as exc:
         site.config_error = exc
+    except yamlio.SafeYamlError as exc:
+        site.config_load_error = exc
     if site.config_loaded is not None and isinstance(site.config_loaded.data, dict):
         site.config = site.config_loaded.data
+    site.builder = detect_builder(root, site.pagemgr_settings)
     site.collections = _collections(site.config)
     return site
 
 
-def _parsed_config(root: Path, text: str, cached: bool) -> yamlio.Loaded:
+def _read_config(root: Path, text: str, cached: bool) -> yamlio.Loaded:
+    """_config.yml under the rules its own `pagemgr: builder:` setting implies."""
+    try:
+        loaded = _parsed_config(root, text, cached, "safe_yaml")
+    except yamlio.SafeYamlError:
+        psych = _parsed_config(root, text, cached, "psych")
+        if _setting_in(psych) == "debian-psych":
+            return psych
+        raise
+    if _setting_in(loaded) == "debian-psych":
+        return _parsed_config(root, text, cached, "psych")
+    return loaded
+
+
+def _setting_in(loaded: yamlio.Loaded) -> str | None:
+    data = loaded.data if isinstance(loaded.data, dict) else {}
+    settings = data.get("pagemgr")
+    return builder_setting(settings) if isinstance(settings, dict) else None
+
+
+def _parsed_config(root: Path, text: str, cached: bool, rules: yamlio.Rules) -> yamlio.Loaded:
     if not cached:
-        return yamlio.load(text)
+        return yamlio.load(text, rules)
     from pagemgr.site import config_cache  # only a run with the cache reads it
 
-    return config_cache.load_config(root, text)
+    return config_cache.load_config(root, text, rules)
 
 
 def _collections(config: dict[str, Any]) -> dict[str, Collection]:

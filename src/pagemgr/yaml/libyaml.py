@@ -1,18 +1,30 @@
 """libyaml through ruamel.yaml: the full parser behind `yamlio`, imported only when needed.
 
 The only module that configures ruamel.yaml. Parsing uses the C parser (libyaml), which keeps a
-mark on every node, so positions cost nothing extra; scalars are typed by `psych_scalar`, a port
-of Psych's ScalarScanner (what `Psych.safe_load` in Jekyll applies), not by ruamel's YAML 1.2 rules.
+mark on every node, so positions cost nothing extra. With Psych's rules (`load_with_libyaml`)
+scalars are typed by `psych_scalar`, a port of Psych's ScalarScanner (what `Psych.safe_load` in
+Debian's Jekyll applies), not by ruamel's YAML 1.2 rules. With SafeYAML's rules
+(`load_with_safe_yaml`) the parser's events go straight to `safe_yaml.construct`, as SafeYAML
+hands Psych's parser events to its own handler; the positions come from the same events.
 Other modules reach all of this through `yamlio`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, cast
 
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import StreamEndEvent
+from ruamel.yaml.events import (
+    AliasEvent,
+    DocumentEndEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import BaseResolver
 from ruamel.yaml.tag import Tag
@@ -37,6 +49,7 @@ from pagemgr.yaml.model import (
 )
 from pagemgr.yaml.psych import integer as _integer
 from pagemgr.yaml.psych import psych_scalar
+from pagemgr.yaml.safe_yaml import Event, EventKind, construct
 
 try:
     from _ruamel_yaml import CParser
@@ -127,6 +140,108 @@ def load_with_libyaml(text: str) -> Loaded:
             node.start_mark.column,
         )
     return Loaded(data=data, node=node, problems=constructor.problems)
+
+
+# --- SafeYAML's reading: events, not nodes --------------------------------------------------
+
+_EVENT_KINDS: dict[type, EventKind] = {
+    ScalarEvent: "scalar",
+    AliasEvent: "alias",
+    MappingStartEvent: "mapping",
+    SequenceStartEvent: "sequence",
+    MappingEndEvent: "end",
+    SequenceEndEvent: "end",
+    DocumentEndEvent: "document-end",
+}
+
+
+def events(text: str) -> Iterator[Event]:
+    """libyaml's parser events for `text` as `safe_yaml.Event`s, read lazily: what follows the
+    first document is parsed only if the caller reads on (SafeYAML returns at its end)."""
+    if too_deep_for_the_parser(text):
+        raise YamlSyntaxError(f"nesting deeper than {MAX_DEPTH} levels", 0, 0)
+    if CParser is None:  # pragma: no cover
+        raise UsageError(MISSING_PARSER)
+    parser = CParser(text)
+    try:
+        while True:
+            event = parser.get_event()
+            kind = _EVENT_KINDS.get(type(event))
+            if kind is not None:
+                yield _event(kind, event)
+            elif isinstance(event, StreamEndEvent):
+                return
+    except MarkedYAMLError as exc:
+        raise _syntax_error(exc) from None
+    except YAMLError as exc:
+        raise YamlSyntaxError(str(exc).splitlines()[0], 0, 0) from None
+
+
+def _event(kind: EventKind, event: Any) -> Event:
+    mark = event.start_mark
+    if kind == "scalar":
+        quoted = bool(event.implicit[1])
+        return Event(kind, event.value, event.anchor, event.tag, quoted, mark.line, mark.column)
+    if kind == "alias":
+        return Event(kind, event.anchor, line=mark.line, column=mark.column)
+    if kind in ("mapping", "sequence"):
+        return Event(kind, "", event.anchor, event.tag, line=mark.line, column=mark.column)
+    return Event(kind, line=mark.line, column=mark.column)
+
+
+def load_with_safe_yaml(text: str) -> Loaded:
+    """`text` as SafeYAML 1.0.5 loads it, with a PositionTree built from the same events (not
+    the composer, which refuses an undefined alias that SafeYAML reads as nil).
+
+    Raises YamlSyntaxError where the parser does, and safe_yaml.SafeYamlError where SafeYAML
+    raises though the parser did not (`<<: [*a]`, `1_.5`)."""
+    positions = _EventPositions()
+    try:
+        loaded = construct(positions.watch(events(text)))
+    except ValueError as exc:  # Python's int() refuses numbers of thousands of digits
+        raise YamlSyntaxError(f"a value pagemgr cannot read: {exc}", 0, 0) from None
+    if positions.root is None:
+        return Loaded(data=None, node=None)
+    return Loaded(loaded.data, PositionTree(positions.root), loaded.problems)
+
+
+class _EventPositions:
+    """The marks of the nodes the events describe, as `position_tree` keeps them for a composed
+    graph: an alias is its anchored node; an undefined alias, an empty scalar where it stands."""
+
+    def __init__(self) -> None:
+        self.root: TreeNode | None = None
+        self.anchors: dict[str, TreeNode] = {}
+        self.open: list[tuple[int, int, int, str | None, list[TreeNode]]] = []
+
+    def watch(self, stream: Iterable[Event]) -> Iterator[Event]:
+        for event in stream:
+            self.take(event)
+            yield event
+
+    def take(self, event: Event) -> None:
+        if event.kind == "scalar":
+            self.add((event.line, event.column, SCALAR, event.value), event.anchor)
+        elif event.kind == "alias":
+            here: TreeNode = (event.line, event.column, SCALAR, "")
+            self.add(self.anchors.get(event.value, here), None)
+        elif event.kind in ("mapping", "sequence"):
+            kind = MAPPING if event.kind == "mapping" else SEQUENCE
+            self.open.append((event.line, event.column, kind, event.anchor, []))
+        elif event.kind == "end" and self.open:
+            line, column, kind, anchor, children = self.open.pop()
+            items: tuple[Any, ...] = tuple(children)
+            if kind == MAPPING:
+                items = tuple(zip(children[::2], children[1::2], strict=False))
+            self.add((line, column, kind, items), anchor)
+
+    def add(self, node: TreeNode, anchor: str | None) -> None:
+        if anchor is not None:
+            self.anchors[anchor] = node
+        if self.open:
+            self.open[-1][4].append(node)
+        elif self.root is None:
+            self.root = node
 
 
 _CORE = "tag:yaml.org,2002:"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 MAX_DEPTH = 64
 MAX_EXPANDED_NODES = 100_000
@@ -18,6 +18,9 @@ STR_TAG = "tag:yaml.org,2002:str"
 PLAIN_TAG = "!pagemgr/plain"
 
 JsonValue = Any
+# Whose rules type the YAML: Psych's (Debian's Jekyll 4.3) or SafeYAML 1.0.5's (GitHub Pages'
+# Jekyll 3.10, upstream Jekyll); `site.builder.yaml_rules` says which a site's builder uses.
+Rules = Literal["psych", "safe_yaml"]
 PathPart = str | int
 Mark = tuple[int, int]
 
@@ -36,7 +39,7 @@ class YamlSyntaxError(Exception):
 class Problem:
     """Something legal in YAML that Jekyll handles silently or refuses; 0-based position."""
 
-    kind: str  # duplicate-key | unsafe-tag | symbol
+    kind: str  # duplicate-key | unsafe-tag | symbol, or one of safe_yaml's kinds
     message: str
     line: int
     column: int

@@ -1,14 +1,17 @@
 """A fast path for the front matter most sites write: a flat mapping of one-line scalars.
 
-`quick_load(text)` either returns exactly what `yamlio.load(text)` would give (the data, typed by
-`yamlio.psych_scalar`, and the same positions as `yamlio.locate` / `locate_key` on the composed
-node), or None, meaning "not sure: use the full parser". It never returns a different answer,
+`quick_load(text, scalar=...)` either returns exactly what `yamlio.load(text, rules)` would
+give (the data, typed by `scalar`: `psych_scalar` for Psych's rules, `safe_yaml_scalar` for
+SafeYAML's; and the same positions as `yamlio.locate` / `locate_key` on the full parser's
+result), or None, meaning "not sure: use the full parser". It never returns a different answer,
 so anything outside the subset below is None:
 
 * an optional first line `---`, then a block mapping at column 0 with at least one key;
 * keys are plain words (`[A-Za-z_][A-Za-z0-9_-]*`, up to 1000 characters: libyaml refuses
-  longer implicit keys) that Psych reads as the same string, each followed by `:` and a space
-  or the end of the line, and no key appears twice;
+  longer implicit keys) that `scalar` reads as the same string (not `yes`, nor a null, which
+  SafeYAML drops, shifting the keys after it), each followed by `:` and a space or the end of
+  the line, and no key appears twice;
+* no plain value on which `scalar` raises (a Ruby symbol for Psych, `1_.5` for SafeYAML);
 * values on the key's line: a plain scalar that starts with no indicator and has no `: ` in it,
   a one-line single-quoted scalar, a one-line double-quoted scalar without backslashes, a
   one-line flow sequence of such scalars (its plain items also free of `,?[]{}#:'"`), or nothing;
@@ -21,10 +24,11 @@ so anything outside the subset below is None:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from pagemgr.yaml.psych import psych_scalar
+from pagemgr.yaml.safe_yaml import SafeYamlError
 
 Mark = tuple[int, int]
 # One row per line: a key, the spaces after its colon, and its value (what is between single
@@ -65,13 +69,33 @@ _LINES = re.compile(
 _ITEM_IN_FLOW = re.compile(rf"{_SQ}|{_DQ}|{_FLOW_PLAIN}")
 _HEADER = re.compile(r"--- *+\n")
 
-# Psych's values of recent short plain scalars, and keys known to be read as themselves. Psych
-# only gives immutable values (str, int, float, bool, None, JekyllDate), so sharing them is safe.
+Scalar = Callable[[str], Any]
+# Per set of rules, the values of recent short plain scalars, and keys known to be read as
+# themselves. Both rules give only immutable values (str, int, float, bool, None, JekyllDate),
+# so sharing them is safe.
 _CACHE_SIZE = 8192
 _CACHED_LENGTH = 64
-_TYPED: dict[str, Any] = {}
-_KEYS: set[str] = set()
 _MISSING = object()
+
+
+class _Rules:
+    __slots__ = ("keys", "scalar", "typed")
+
+    def __init__(self, scalar: Scalar) -> None:
+        self.scalar = scalar
+        self.typed: dict[str, Any] = {}
+        self.keys: set[str] = set()
+
+
+_PSYCH = _Rules(psych_scalar)
+_RULES: dict[Scalar, _Rules] = {psych_scalar: _PSYCH}
+
+
+def _rules_of(scalar: Scalar) -> _Rules:
+    rules = _RULES.get(scalar)
+    if rules is None:
+        rules = _RULES[scalar] = _Rules(scalar)
+    return rules
 
 
 class _Unsure(Exception):
@@ -129,8 +153,9 @@ class Positions:
         return self.locate(path)
 
 
-def quick_load(text: str) -> tuple[dict[str, Any], Positions] | None:
-    """The data and positions `yamlio.load(text)` would give, or None when not sure."""
+def quick_load(text: str, scalar: Scalar = psych_scalar) -> tuple[dict[str, Any], Positions] | None:
+    """The data and positions `yamlio.load(text)` would give with the rules whose plain scalars
+    `scalar` types, or None when not sure."""
     if "\r" in text:
         text = text.replace("\r\n", "\n")
     if _unsupported(text):
@@ -147,7 +172,7 @@ def quick_load(text: str) -> tuple[dict[str, Any], Positions] | None:
         offset, first = header.end(), 1
     rows: list[_Row] = _LINES.findall(text, offset)
     try:
-        data = _read(rows)
+        data = _read(rows, _PSYCH if scalar is psych_scalar else _rules_of(scalar))
     except _Unsure:
         return None
     if not data:
@@ -161,21 +186,21 @@ def _unsupported(text: str) -> bool:
     return _UNSUPPORTED.search(text) is not None
 
 
-def _read(rows: list[_Row]) -> dict[str, Any]:
+def _read(rows: list[_Row], rules: _Rules) -> dict[str, Any]:
     """The mapping the rows spell; raise _Unsure outside the subset."""
     data: dict[str, Any] = {}
     open_key = ""  # a key with nothing after it, which a block sequence may follow
     items: list[Any] | None = None
     indent = ""
-    known_keys, typed, missing = _KEYS, _TYPED.get, _MISSING
+    known_keys, typed, missing = rules.keys, rules.typed.get, _MISSING
     for key, space, single, double, flow, plain, item_indent, _, item, bad in rows:
         if key:
-            if key in data or (key not in known_keys and not _plain_key(key)):
+            if key in data or (key not in known_keys and not _plain_key(key, rules)):
                 raise _Unsure
             open_key = ""
             if plain:
                 found = typed(plain, missing)
-                data[key] = _plain(plain) if found is missing else found
+                data[key] = _plain(plain, rules) if found is missing else found
             elif single:
                 if "'" in single:  # only doubled quotes may stand inside
                     if "'" in single.replace("''", ""):
@@ -187,7 +212,7 @@ def _read(rows: list[_Row]) -> dict[str, Any]:
                     raise _Unsure
                 data[key] = double
             elif flow:
-                data[key] = _flow_values(flow)
+                data[key] = _flow_values(flow, rules)
             elif space:  # '' or ""
                 data[key] = ""
             else:
@@ -199,50 +224,51 @@ def _read(rows: list[_Row]) -> dict[str, Any]:
             if items is None:
                 items, indent = [], item_indent
                 data[open_key] = items
-            items.append(_scalar(item))
+            items.append(_scalar(item, rules))
         elif bad:
             raise _Unsure
     return data
 
 
-def _scalar(token: str) -> Any:
+def _scalar(token: str, rules: _Rules) -> Any:
     """The value of an item (in a block or a flow sequence), given with its quotes if any."""
     if token[0] == "'":
         return token[1:-1].replace("''", "'")
     if token[0] == '"':
         return token[1:-1]
-    found = _TYPED.get(token, _MISSING)
-    return _plain(token) if found is _MISSING else found
+    found = rules.typed.get(token, _MISSING)
+    return _plain(token, rules) if found is _MISSING else found
 
 
-def _plain(token: str) -> Any:
+def _plain(token: str, rules: _Rules) -> Any:
     try:
-        value = psych_scalar(token)
-    except ValueError:  # a Ruby symbol, which yamlio reports as a problem
+        value = rules.scalar(token)
+    except (ValueError, SafeYamlError):  # a Ruby symbol (a problem) or a SafeYAML load error
         raise _Unsure from None
     if len(token) <= _CACHED_LENGTH:
-        if len(_TYPED) >= _CACHE_SIZE:
-            _TYPED.clear()
-        _TYPED[token] = value
+        if len(rules.typed) >= _CACHE_SIZE:
+            rules.typed.clear()
+        rules.typed[token] = value
     return value
 
 
-def _flow_values(token: str) -> list[Any]:
-    return [_scalar(item.group()) for item in _ITEM_IN_FLOW.finditer(token, 1, len(token) - 1)]
+def _flow_values(token: str, rules: _Rules) -> list[Any]:
+    found = _ITEM_IN_FLOW.finditer(token, 1, len(token) - 1)
+    return [_scalar(item.group(), rules) for item in found]
 
 
-def _plain_key(key: str) -> bool:
-    """Whether Psych reads this plain key as the very same string (not a bool or a null)."""
+def _plain_key(key: str, rules: _Rules) -> bool:
+    """Whether the rules read this plain key as the very same string (not a bool or a null)."""
     try:
-        value = psych_scalar(key)
-    except ValueError:
+        value = rules.scalar(key)
+    except (ValueError, SafeYamlError):
         return False
     if type(value) is not str or value != key:
         return False
     if len(key) <= _CACHED_LENGTH:
-        if len(_KEYS) >= _CACHE_SIZE:
-            _KEYS.clear()
-        _KEYS.add(key)
+        if len(rules.keys) >= _CACHE_SIZE:
+            rules.keys.clear()
+        rules.keys.add(key)
     return True
 
 

@@ -1,10 +1,13 @@
-"""YAML as Jekyll reads it: Psych's YAML 1.1 rules, positions for every value, no surprises.
+"""YAML as Jekyll reads it: each builder's rules, positions for every value, no surprises.
 
 What the rest of pagemgr calls. `load` reads the flat front matter nearly every file has with
 the fast path (`quickyaml`); anything else goes to libyaml (`libyaml`, the only module that
 configures ruamel.yaml), imported on first need so that a run that never needs it never pays
-for it. Every result carries positions: a node graph, the fast path's `Positions`, or a
-`PositionTree` (a cached _config.yml); `locate`, `locate_key` and `start_of` take any of them.
+for it. `rules` says whose rules type the values: "psych" (Debian's Jekyll 4.3, the default
+here) or "safe_yaml" (SafeYAML 1.0.5: GitHub Pages' Jekyll 3.10 and upstream Jekyll); with
+"safe_yaml", `load` may also raise `SafeYamlError`, where SafeYAML itself raises. Every result
+carries positions: a node graph, the fast path's `Positions`, or a `PositionTree` (a cached
+_config.yml, or SafeYAML's reading); `locate`, `locate_key` and `start_of` take any of them.
 """
 
 from __future__ import annotations
@@ -56,6 +59,9 @@ from pagemgr.yaml.model import (
     Problem as Problem,
 )
 from pagemgr.yaml.model import (
+    Rules as Rules,
+)
+from pagemgr.yaml.model import (
     TreeNode as TreeNode,
 )
 from pagemgr.yaml.model import (
@@ -66,6 +72,8 @@ from pagemgr.yaml.model import (
 )
 from pagemgr.yaml.psych import JekyllDate as JekyllDate
 from pagemgr.yaml.psych import psych_scalar as psych_scalar
+from pagemgr.yaml.safe_yaml import SafeYamlError as SafeYamlError
+from pagemgr.yaml.safe_yaml import safe_yaml_scalar as safe_yaml_scalar
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -89,15 +97,21 @@ def _libyaml() -> ModuleType:
 # --- reading --------------------------------------------------------------------------------
 
 
-def load(text: str) -> Loaded:
-    """Compose and construct `text` as Jekyll would; raise YamlSyntaxError when it cannot.
+_SCALAR_RULES = {"psych": psych_scalar, "safe_yaml": safe_yaml_scalar}
+
+
+def load(text: str, rules: Rules = "psych") -> Loaded:
+    """Read `text` as a Jekyll reading with `rules` would; raise YamlSyntaxError when it cannot
+    (and SafeYamlError where SafeYAML raises, with "safe_yaml").
 
     The common flat front matter takes the fast path, which gives the same data and positions
     without building a node graph (see quickyaml)."""
     if len(text) <= PRESCAN_LIMIT or not too_deep_for_the_parser(text):
-        quick = quickyaml.quick_load(text)
+        quick = quickyaml.quick_load(text, scalar=_SCALAR_RULES[rules])
         if quick is not None:
             return Loaded(data=quick[0], node=quick[1])
+    if rules == "safe_yaml":
+        return load_with_safe_yaml(text)
     return load_with_libyaml(text)
 
 
@@ -105,6 +119,18 @@ def load_with_libyaml(text: str) -> Loaded:
     """`load` without the fast path: the node graph libyaml composes, typed as Psych does."""
     loaded: Loaded = _libyaml().load_with_libyaml(text)
     return loaded
+
+
+def load_with_safe_yaml(text: str) -> Loaded:
+    """`load(text, "safe_yaml")` without the fast path: libyaml's events built as SafeYAML
+    builds them, with a PositionTree for positions."""
+    loaded: Loaded = _libyaml().load_with_safe_yaml(text)
+    return loaded
+
+
+def load_without_fast_path(text: str, rules: Rules = "psych") -> Loaded:
+    """The full parser's reading under `rules`: what the fast path is held to."""
+    return load_with_safe_yaml(text) if rules == "safe_yaml" else load_with_libyaml(text)
 
 
 def portable(loaded: Loaded) -> Loaded:

@@ -331,7 +331,7 @@ def _links(
         value = value.strip()
         if own_url and value.startswith(own_url + "/"):
             value = value[len(own_url) :]
-        if value.startswith("/") and not value.startswith("//"):
+        if local_target(value) == value:  # site-relative, or relative to the page's URL
             line, column = yamlio.locate(node, [key])
             yield Link(value, line + 1, column + 1, key)
     if record.rel.endswith(".html") or any(map(body.__contains__, _LINK_MARKS)):
@@ -503,8 +503,9 @@ def _document_url(
 
 
 def is_future(site: Site, record: _Draft | DocRecord) -> bool:
-    """Jekyll's `future: false` (its default) hides documents dated after the build."""
-    if site.config.get("future") is True or record.collection == "pages":
+    """Jekyll's `future: false` (its default, on every builder) hides documents dated after the
+    build; any value Ruby finds true shows them (Site.shows_future_posts)."""
+    if record.collection == "pages" or site.shows_future_posts:
         return False
     date = record.date or post_date(record.stem)
     return date is not None and date > dt.date.today()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator
 
 from pagemgr.check.findings import Finding
@@ -16,6 +17,7 @@ from pagemgr.site.model import CONFIG_NAME, SPECIAL_DIRS
 # Labels of academicpages' collections, for "did you mean" on a misspelt folder.
 KNOWN_LABELS = ("publications", "talks", "teaching", "portfolio", "posts", "drafts", "pages")
 MIN_PATTERN_FILES = 3
+_DATE_FOLDERS = re.compile(r"/(\d{4})/(\d{2})(/\d{2})?(?=/)")  # /2012/08/ or /2012/08/14/
 
 
 class Rules(FamilyRules):
@@ -152,26 +154,46 @@ def _permalink_drift(
     context: Context, record: DocRecord, written: int, matching: int
 ) -> Iterator[Finding]:
     """`record`'s written-out permalink does not end in its file name: a finding when its
-    last segment names another file of the collection, or most files follow their name."""
-    pattern = written >= MIN_PATTERN_FILES and matching >= 2 and matching * 2 > written
+    last segment names another file of the collection, when most files follow their name, or
+    when every other file that writes its permalink out does (academicpages' two teaching
+    samples: the second one's permalink is the first one's pattern with the wrong number)."""
+    most = written >= MIN_PATTERN_FILES and matching >= 2 and matching * 2 > written
+    pattern = most or (matching >= 1 and matching == written - 1)
     assert record.permalink is not None
     last = _last_segment(record.permalink)
     copied = context.store.last_named(record.collection, last)
     if (copied is not None and copied.rel == record.rel) or (copied is None and not pattern):
         return
     origin = f"; it is the name of {copied.rel}, so it looks copied" if copied else ""
-    suggestion = record.permalink.rstrip("/")
-    suggestion = suggestion[: len(suggestion) - len(suggestion.rsplit("/", 1)[-1])]
-    suggestion += record.stem + ("/" if record.permalink.endswith("/") else "")
     yield finding(
         record.rel,
         record.at("permalink"),
         "permalink-drift",
         f"permalink ends in '{last}', not in this file's name '{record.stem}', while "
-        f"{matching} of {written} files in _{record.collection} follow "
-        f"their file name{origin}",
-        f"permalink: {suggestion}",
+        f"{_following(matching, written, record.collection)}{origin}",
+        f"permalink: {_own_permalink(record, record.permalink)}",
     )
+
+
+def _following(matching: int, written: int, collection: str) -> str:
+    if written == 2 and matching == 1:
+        return f"the only other file in _{collection} follows its file name"
+    return f"{matching} of {written} files in _{collection} follow their file name"
+
+
+def _own_permalink(record: DocRecord, permalink: str) -> str:
+    """`permalink` ending in the record's own name. Where folders spell a date (/2012/08/), they
+    get the record's date and the name its slug, so the date is not written twice."""
+    trailing = "/" if permalink.endswith("/") else ""
+    head, _, last = permalink.rstrip("/").rpartition("/")
+    dated = _DATE_FOLDERS.search(head + "/")
+    date = record.date or post_date(record.stem)
+    if dated is not None and date is not None:
+        day = f"/{date.day:02}" if dated.group(3) else ""
+        head = f"{head[: dated.start()]}/{date.year:04}/{date.month:02}{day}{head[dated.end() :]}"
+    slugged = dated is not None or record.collection == "posts"
+    name = urls.document_slug(record.stem) if slugged else record.stem
+    return f"{head}/{name}{'.html' if last.endswith('.html') else ''}{trailing}"
 
 
 def _written_and_following(records: Iterable[DocRecord]) -> tuple[int, int]:

@@ -15,6 +15,7 @@ from pagemgr.site.urls import served_candidates
 
 NAVIGATION = "_data/navigation.yml"
 _EMAIL = re.compile(r"[^/@\s:]+@[^/@\s:]+\.[A-Za-z]{2,}\Z")
+_HOST = re.compile(r"(?:[\w-]+\.)+[A-Za-z]{2,}/")  # example.org/paper.pdf, no scheme
 
 
 class Rules(FamilyRules):
@@ -102,18 +103,15 @@ def _link(context: Context, record: DocRecord, link: Link) -> Iterator[Finding]:
     if not target:
         return
     url = _strip_base(context, _join(record.url or "/", target))
-    if context.resolves(url) or _source_link(context, record, target):
+    if context.resolves(url):
+        return
+    # The layouts write a front matter URL into href as it is: no plugin rewrites it.
+    if not link.key and _source_link(context, record, target):
         return
     if not context.knows_folder(url):
         return  # a folder this checkout does not have (generated elsewhere, or not copied)
     if link.key:
-        yield finding(
-            record.rel,
-            (link.line, link.column),
-            "broken-file-link",
-            f"{link.key} points at {link.target}, which this site does not contain",
-            "put the file under files/ (it is served as /files/NAME), or fix the path",
-        )
+        yield _file_link(context, record, link, target, url)
         return
     email = _EMAIL.match(target) and not target.startswith("/")
     hint = (
@@ -128,6 +126,31 @@ def _link(context: Context, record: DocRecord, link: Link) -> Iterator[Finding]:
         f"link to {link.target} leads to {url}, which this site does not have (a 404)",
         hint,
     )
+
+
+def _file_link(context: Context, record: DocRecord, link: Link, target: str, url: str) -> Finding:
+    """A paperurl, slidesurl or bibtexurl that leads to nothing: the browser resolves a relative
+    one against the page's own URL, so `files/x.pdf` on /publication/foo/ is a 404."""
+    if target.startswith("/"):
+        message = f"{link.key} points at {link.target}, which this site does not contain"
+        hint = "put the file under files/ (it is served as /files/NAME), or fix the path"
+    else:
+        message = (
+            f"{link.key} is {link.target}, a URL relative to this page, so the link leads to "
+            f"{url}, which this site does not contain"
+        )
+        hint = _relative_file_hint(context, link.key, target)
+    return finding(record.rel, (link.line, link.column), "broken-file-link", message, hint)
+
+
+def _relative_file_hint(context: Context, key: str, target: str) -> str:
+    if _HOST.match(target):
+        return f"write the whole address: `{key}: https://{target}`"
+    rooted = "/" + posixpath.normpath(target).lstrip("./")
+    if context.resolves(rooted):
+        return f"start it at the site root: `{key}: {rooted}`"
+    name = posixpath.basename(target)
+    return f"put the file under files/ and write `{key}: /files/{name}`"
 
 
 def _join(base: str, target: str) -> str:
