@@ -136,3 +136,21 @@ def test_a_config_that_only_psych_reads_is_read_when_the_site_says_debian_psych(
     found = [f for f in check(site)["findings"] if f["path"] == "_config.yml"]
     assert [(f["rule"], f["line"], f["column"]) for f in found] == [("yaml-load-error", 22, 8)]
     assert found[0]["message"].endswith("Jekyll ignores _config.yml and builds with its defaults")
+
+
+def test_plugins_the_pages_builder_skips_are_reported_only_for_that_builder(
+    tmp_path: Path,
+) -> None:
+    site = make_site(tmp_path)
+    config = site / "_config.yml"
+    config.write_text(config.read_text() + "plugins:\n  - jekyll-scholar\n")
+    (site / "_plugins").mkdir()
+    (site / "_plugins" / "cite.rb").write_text("# a local plugin\n")
+    on_pages = check(site)
+    assert rules_of(on_pages).count("unsupported-plugin") == 2
+    assert on_pages["builder"]["name"] == "github-pages"
+    workflows = site / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "build.yml").write_text(OWN_WORKFLOW)
+    own = check(site)
+    assert own["builder"]["name"] == "jekyll" and "unsupported-plugin" not in rules_of(own)

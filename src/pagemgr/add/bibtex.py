@@ -10,28 +10,8 @@ from pathlib import Path
 from pagemgr.add.latex import latex_to_text
 from pagemgr.add.record import Author, Work, parse_arxiv, parse_doi
 from pagemgr.errors import UsageError
+from pagemgr.site.dates import MONTHS
 
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for name in names
-}
 KINDS = {
     "article": "article",
     "inproceedings": "inproceedings",

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pagemgr.check.findings import Severity
+from pagemgr.check.schemas import packaged_dir
 from pagemgr.errors import PagemgrError, UsageError
 
 
@@ -117,11 +118,7 @@ def suggestion(name: str) -> str:
 
 def docs_dir() -> Path:
     """docs/ inside the installed package, or at the top of a source checkout."""
-    package = Path(__file__).resolve().parents[1]  # src/pagemgr, or site-packages/pagemgr
-    packaged = package / "docs"
-    if packaged.is_dir():
-        return packaged
-    return package.parents[1] / "docs"
+    return packaged_dir("docs")
 
 
 def documentation(rule_id: str) -> str:

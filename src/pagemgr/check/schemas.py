@@ -26,13 +26,18 @@ BUNDLED: dict[str, str] = {
 }
 
 
-def bundled_dir() -> Path:
-    """schemas/ inside the installed package, or at the top of a source checkout."""
+def packaged_dir(name: str) -> Path:
+    """`name`/ (schemas, docs) inside the installed package, or at the top of a checkout."""
     package = Path(__file__).resolve().parents[1]  # src/pagemgr, or site-packages/pagemgr
-    packaged = package / "schemas"
+    packaged = package / name
     if packaged.is_dir():
         return packaged
-    return package.parents[1] / "schemas"
+    return package.parents[1] / name
+
+
+def bundled_dir() -> Path:
+    """schemas/ inside the installed package, or at the top of a source checkout."""
+    return packaged_dir("schemas")
 
 
 def bundled_path(name: str) -> Path:

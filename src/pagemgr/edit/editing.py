@@ -265,11 +265,9 @@ def unified_diff(before: Target, after: Target) -> str:
     )
 
 
-def _refuse_new_errors(before: Target, after: Target) -> None:
-    """Refuse an edit that adds an error anywhere in the site; say which warnings it adds."""
-    if before.site is None or before.item is None or before.item.kind == "static":
-        return
-    old, new = _site_findings(before.site, before.item, after.text)
+def added_findings(old: list[Finding], new: list[Finding]) -> list[Finding]:
+    """The findings of `new` that `old` does not have (by file, rule and message: an edit moves
+    lines, so positions do not count)."""
     seen = Counter((f.path, f.rule, f.message) for f in old)
     added: list[Finding] = []
     for finding in new:
@@ -278,6 +276,14 @@ def _refuse_new_errors(before: Target, after: Target) -> None:
             seen[key] -= 1
         else:
             added.append(finding)
+    return added
+
+
+def _refuse_new_errors(before: Target, after: Target) -> None:
+    """Refuse an edit that adds an error anywhere in the site; say which warnings it adds."""
+    if before.site is None or before.item is None or before.item.kind == "static":
+        return
+    added = added_findings(*_site_findings(before.site, before.item, after.text))
     for finding in added:
         if finding.severity == "warning":
             click.echo(

@@ -429,41 +429,32 @@ class Repository:
         """Push `commit` to `branch` on `remote`; every outcome comes back as data, never a
         prompt."""
         args = ["push", "--porcelain"] + (["--set-upstream"] if set_upstream else [])
-        try:
-            ran = self.run(
-                *args,
-                remote,
-                f"{commit}:refs/heads/{branch}",
-                ok=range(-64, 256),
-                timeout=NETWORK_TIMEOUT,
-                env=self._network_env(config),
-            )
-        except TimeoutError:
-            return _timed_out()
-        return read_push(ran)
+        ran = self._over_network(config, *args, remote, f"{commit}:refs/heads/{branch}")
+        return ran if isinstance(ran, PushResult) else read_push(ran)
 
     def fetch_branch(
         self, remote: str, branch: str, config: Mapping[str, list[str]]
     ) -> str | PushResult:
         """Fetch `branch` from `remote`; its tip commit, or why the fetch failed."""
-        try:
-            ran = self.run(
-                "fetch",
-                "--quiet",
-                "--no-tags",
-                remote,
-                f"refs/heads/{branch}",
-                ok=range(-64, 256),
-                timeout=NETWORK_TIMEOUT,
-                env=self._network_env(config),
-            )
-        except TimeoutError:
-            return _timed_out()
+        ran = self._over_network(
+            config, "fetch", "--quiet", "--no-tags", remote, f"refs/heads/{branch}"
+        )
+        if isinstance(ran, PushResult):
+            return ran
         if ran.returncode != 0:
             return PushResult(_connection_problem(ran.stderr), reason(ran))
         tip = self.rev("FETCH_HEAD")
         assert tip is not None
         return tip
+
+    def _over_network(self, config: Mapping[str, list[str]], *args: str) -> Ran | PushResult:
+        """A command that talks to a remote: whatever its exit status, or a timeout."""
+        try:
+            return self.run(
+                *args, ok=range(-64, 256), timeout=NETWORK_TIMEOUT, env=self._network_env(config)
+            )
+        except TimeoutError:
+            return _timed_out()
 
     def rebase_elsewhere(self, head: str, onto: str) -> str | None:
         """Replay head's commits that `onto` lacks on top of `onto`, in a scratch worktree.

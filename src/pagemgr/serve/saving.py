@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections import Counter
 from typing import Any, NamedTuple
 
 from pagemgr.check.findings import Finding
@@ -165,14 +164,7 @@ def added_findings(before: Target, after: Target) -> tuple[list[Finding], list[F
         ).findings
     else:
         old, new = check_edit(site, item, after.text)
-    seen = Counter((f.path, f.rule, f.message) for f in old)
-    added = []
-    for finding in new:
-        key = (finding.path, finding.rule, finding.message)
-        if seen[key]:
-            seen[key] -= 1
-        else:
-            added.append(finding)
+    added = editing.added_findings(old, new)
     return (
         [f for f in added if f.severity == "error"],
         [f for f in added if f.severity == "warning"],

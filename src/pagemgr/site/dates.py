@@ -12,7 +12,7 @@ _ISO = re.compile(
     r"\s*(?:Z|[-+]\d{2}:?\d{2}|[A-Z]{3})?)?\s*\Z"
 )
 _SLASHED = re.compile(r"\s*(\d{1,4})/(\d{1,2})/(\d{1,4})\s*\Z")
-_MONTHS = {
+MONTHS = {
     name: number
     for number, names in enumerate(
         (
@@ -102,7 +102,7 @@ def _from_words(text: str) -> dt.date | None:
         if match.group(1)
         else (match.group(5), match.group(4), match.group(6))
     )
-    month = _MONTHS.get(month_name.lower())
+    month = MONTHS.get(month_name.lower())
     return _make(int(year), month, int(day)) if month else None
 
 

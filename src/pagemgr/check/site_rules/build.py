@@ -210,6 +210,8 @@ def _default_layout(
 
 
 def _plugins(context: Context) -> Iterator[Finding]:
+    if context.site.builder.builder != "github-pages":
+        return  # a site built by its own workflow runs its plugins
     folder = context.site.root / str(context.site.config.get("plugins_dir") or "_plugins")
     for path in sorted(folder.glob("*.rb")) if folder.is_dir() else ():
         yield finding(
