@@ -154,3 +154,19 @@ def test_plugins_the_pages_builder_skips_are_reported_only_for_that_builder(
     (workflows / "build.yml").write_text(OWN_WORKFLOW)
     own = check(site)
     assert own["builder"]["name"] == "jekyll" and "unsupported-plugin" not in rules_of(own)
+
+
+def test_a_value_the_builders_read_differently_is_named_with_both_readings(
+    tmp_path: Path,
+) -> None:
+    site = make_site(tmp_path)
+    (site / "_data" / "talk.yml").write_text(
+        "start: 10:30\nroom: -010\nday: 2024-5-1\nplain: 2024-05-01\ntitle: Opening\n"
+    )
+    found = [f for f in check(site)["findings"] if f["rule"] == "builder-difference"]
+    assert [(f["line"], f["column"]) for f in found] == [(1, 8), (2, 7), (3, 6)]
+    assert "float 630.0 on GitHub Pages" in found[0]["message"]
+    assert "int 37800 on Debian's Jekyll 4.3 (Psych)" in found[0]["message"]
+    assert "the text '-010'" in found[1]["message"] and "int -8" in found[1]["message"]
+    use_psych(site)
+    assert "builder-difference" not in rules_of(check(site))

@@ -321,6 +321,12 @@ class _FileCheck:
         for problem in loaded.problems:
             found = yaml_problems.problem_finding(problem, builder)
             self.add(problem.line, problem.column, *found)
+        if self.item.kind != "config":
+            rules = self.checker.site.yaml_rules
+            for (line, column), rule, message, hint in yaml_problems.builder_differences(
+                text, loaded, rules, builder
+            ):
+                self.add(line, column, rule, message, hint)
         return loaded
 
     def report_syntax(self, exc: yamlio.YamlSyntaxError) -> None:

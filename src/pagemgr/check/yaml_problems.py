@@ -8,6 +8,9 @@ finding about something only one builder does names that builder (docs/yaml-buil
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from typing import Any
+
 from pagemgr.site.builder import (
     Builder,
     Outcome,
@@ -97,3 +100,73 @@ def load_error_finding(
         else "write the number plainly (1.5) or quote it"
     )
     return "yaml-load-error", message, hint
+
+
+# What SafeYAML reads as a number, or as text that looks like one (`-010`, `2024-5-1`, `:foo`),
+# may read otherwise on Psych (docs/yaml-builders.md); only such a document is read again.
+_NUMBER_LIKE_START = frozenset("0123456789+-.:")
+_LONGEST_NUMBER_LIKE = 40
+_MOST_DIFFERENCES = 3
+
+
+def builder_differences(
+    text: str, loaded: yamlio.Loaded, rules: yamlio.Rules, builder: Builder
+) -> Iterator[tuple[tuple[int, int], str, str, str]]:
+    """Where Psych reads a value of `text` differently: (0-based line and column,
+    rule, message, hint), at most a few; nothing when the other builder cannot read it at all.
+    Only for a site read with SafeYAML's rules: what pagemgr shows beside them is Psych's reading,
+    the one Debian's Jekyll (and a reader who expects YAML to mean what it says) gives."""
+    if rules != "safe_yaml":
+        return
+    if not _may_differ(loaded.data) or any(p.kind != "duplicate-key" for p in loaded.problems):
+        return  # nothing that reads differently, or a problem already says what does
+    try:
+        other = yamlio.load(text, "psych")
+    except (yamlio.YamlSyntaxError, yamlio.SafeYamlError):
+        return
+    other_name = BUILDER_NAMES["debian-psych"]
+    for number, (path, ours, theirs) in enumerate(_differing(loaded.data, other.data, ())):
+        if number == _MOST_DIFFERENCES:
+            return
+        where = ".".join(str(part) for part in path) or "the document"
+        message = (
+            f"`{where}` reads as {_shown(ours)} on {BUILDER_NAMES[builder]} but as "
+            f"{_shown(theirs)} on {other_name}"
+        )
+        hint = "quote the value ('like this') if it is text, so every builder reads it alike"
+        yield yamlio.locate(loaded.node, path), "builder-difference", message, hint
+
+
+def _may_differ(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_may_differ(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_may_differ(item) for item in value)
+    if isinstance(value, yamlio.JekyllDate):
+        return False  # a date both builders read alike (unpadded ones stay text on SafeYAML)
+    if isinstance(value, str):
+        return 0 < len(value) <= _LONGEST_NUMBER_LIKE and value[0] in _NUMBER_LIKE_START
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _differing(
+    ours: Any, theirs: Any, path: tuple[str | int, ...]
+) -> Iterator[tuple[Sequence[str | int], Any, Any]]:
+    if isinstance(ours, dict) and isinstance(theirs, dict) and list(ours) == list(theirs):
+        for key in ours:
+            yield from _differing(ours[key], theirs[key], (*path, str(key)))
+    elif isinstance(ours, list) and isinstance(theirs, list) and len(ours) == len(theirs):
+        for index, (mine, other) in enumerate(zip(ours, theirs, strict=True)):
+            yield from _differing(mine, other, (*path, index))
+    elif type(ours) is not type(theirs) or ours != theirs:
+        yield path, ours, theirs
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if value is None:
+        return "nothing (nil)"
+    if isinstance(value, dict | list):
+        return f"a {'mapping' if isinstance(value, dict) else 'list'} of {len(value)}"
+    return f"{type(value).__name__} {value!r}"

@@ -12,7 +12,7 @@ from pagemgr.check.templates.sources import (
     TemplateFiles,
     default_layout,
     front_matter,
-    layouts_dir,
+    no_templates,
     template_files,
     theme_of,
 )
@@ -24,12 +24,10 @@ _MAX_LAYOUT_CHAIN = 16
 
 def analyse(site: Site) -> TemplateFacts | Unreadable:
     files = template_files(site)
+    missing = no_templates(site, files)
+    if missing is not None:
+        return missing
     theme = theme_of(site)
-    if not files.has_templates:
-        folder = layouts_dir(site)
-        if theme:
-            return Unreadable(f"the site has no {folder}/ folder: its layouts come from {theme}")
-        return Unreadable(f"the site has no {folder}/ folder and names no theme")
     model = _model(site)
     env = JekyllEnvironment(site.root)
     try:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pagemgr import __version__
 from pagemgr.check.templates.facts import TemplateFacts, Unreadable
-from pagemgr.check.templates.sources import fingerprint
+from pagemgr.check.templates.sources import fingerprint, no_templates
 from pagemgr.site.cache_files import cache_file, read_pickle, write_pickle
 from pagemgr.site.model import Site
 
@@ -38,6 +38,9 @@ def site_templates(site: Site, use_cache: bool = True) -> TemplateFacts | Unread
         match read_pickle(path):
             case (stored_key, TemplateFacts() | Unreadable() as cached) if stored_key == key:
                 return cached
+    missing = no_templates(site)
+    if missing is not None:
+        return missing  # nothing to parse: liquid is never imported for such a site
     from pagemgr.check.templates.analysis import analyse
 
     facts = analyse(site)

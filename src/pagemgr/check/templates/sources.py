@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from pagemgr.check.templates.facts import Unreadable
 from pagemgr.site.model import Site
 from pagemgr.yaml import yamlio
 
@@ -170,3 +171,14 @@ def _folder_of(site: Site, collection: str) -> str:
 
 def _covers(scope_path: str, folder: str) -> bool:
     return folder == scope_path or folder.startswith(scope_path + "/")
+
+
+def no_templates(site: Site, files: TemplateFiles | None = None) -> Unreadable | None:
+    """Why there is nothing to analyse (no layouts folder), found without parsing any Liquid."""
+    if (files or template_files(site)).has_templates:
+        return None
+    folder = layouts_dir(site)
+    theme = theme_of(site)
+    if theme:
+        return Unreadable(f"the site has no {folder}/ folder: its layouts come from {theme}")
+    return Unreadable(f"the site has no {folder}/ folder and names no theme")
