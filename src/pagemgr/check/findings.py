@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -61,3 +63,21 @@ class CheckResult:
 
     def sorted_findings(self) -> list[Finding]:
         return sorted(self.findings, key=Finding.sort_key)
+
+
+def not_in(
+    findings: Iterable[Finding],
+    before: Iterable[Finding],
+    identity: Callable[[Finding], Hashable],
+) -> list[Finding]:
+    """The findings that `before` has no match for, each match used once; what makes two
+    findings the same is `identity` (an edit moves lines, so positions seldom count)."""
+    seen = Counter(identity(f) for f in before)
+    added = []
+    for finding in findings:
+        key = identity(finding)
+        if seen[key]:
+            seen[key] -= 1
+        else:
+            added.append(finding)
+    return added

@@ -15,6 +15,7 @@ from urllib.parse import unquote, urljoin
 
 import click
 
+from pagemgr.check.baseline import ChangeCheck, check_change, earlier_line
 from pagemgr.check.checker import Checker
 from pagemgr.check.engine.reading import Reading
 from pagemgr.check.file_result import FileResult
@@ -22,7 +23,6 @@ from pagemgr.check.index.records import DocRecord
 from pagemgr.check.index.site_index import local_target, static_destination
 from pagemgr.check.pipeline import schema_set
 from pagemgr.check.reporters import report_text, summary_line
-from pagemgr.commands.check import ChangeCheck, check_change, earlier_line
 from pagemgr.errors import UsageError
 from pagemgr.publish import transaction as publishing
 from pagemgr.publish.git import mask

@@ -12,7 +12,6 @@ import datetime as dt
 import difflib
 import json
 import os
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,7 @@ from typing import Any, Literal
 import click
 
 from pagemgr.check import schema_walk
-from pagemgr.check.findings import Finding
+from pagemgr.check.findings import Finding, not_in
 from pagemgr.edit import atomic, editpath, jsonedit, render, splice
 from pagemgr.edit.editpath import EditPath
 from pagemgr.errors import PagemgrError, SiteNotFoundError, UsageError
@@ -268,15 +267,7 @@ def unified_diff(before: Target, after: Target) -> str:
 def added_findings(old: list[Finding], new: list[Finding]) -> list[Finding]:
     """The findings of `new` that `old` does not have (by file, rule and message: an edit moves
     lines, so positions do not count)."""
-    seen = Counter((f.path, f.rule, f.message) for f in old)
-    added: list[Finding] = []
-    for finding in new:
-        key = (finding.path, finding.rule, finding.message)
-        if seen[key]:
-            seen[key] -= 1
-        else:
-            added.append(finding)
-    return added
+    return not_in(new, old, lambda f: (f.path, f.rule, f.message))
 
 
 def _refuse_new_errors(before: Target, after: Target) -> None:
