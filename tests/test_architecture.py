@@ -183,6 +183,7 @@ def test_the_engine_is_reached_only_through_its_interface() -> None:
             if within(target, ("pagemgr.check.engine",)) and target not in (
                 "pagemgr.check.engine",
                 "pagemgr.check.engine.reading",
+                "pagemgr.check.engine.ahead",  # one value worked out in a child, meanwhile
             ):
                 offences.append(f"{module} -> {target}")
     assert offences == []

@@ -96,6 +96,8 @@ def same_answer(text: str, rules: yamlio.Rules = "psych") -> bool:
     context = f"in {text!r} under {rules}"
     assert not loaded.problems, context
     assert_same_value(data, loaded.data, context)
+    if rules == "safe_yaml":
+        assert_says_whether_psych_reads_alike(text, data)
     node = loaded.node
     assert node is not None, context
     assert positions.start == yamlio.start_of(node), context
@@ -107,6 +109,52 @@ def same_answer(text: str, rules: yamlio.Rules = "psych") -> bool:
             expected = yamlio.locate_key(node, path, key)
             assert positions.locate_key(path, key) == expected, (path, key, context)
     return True
+
+
+def assert_says_whether_psych_reads_alike(text: str, data: Any) -> None:
+    """With Psych's rules to compare with, the fast path says it read something otherwise
+    exactly when Psych's own reading of the text differs (two dates count as alike)."""
+    compared = quick_load(text, scalar=safe_yaml_scalar, other=yamlio.psych_scalar)
+    assert compared is not None, text
+    try:
+        psych = yamlio.load_without_fast_path(text, "psych")
+    except yamlio.YamlSyntaxError:
+        alike = False
+    else:
+        alike = not psych.problems and reads_alike(data, psych.data)
+    assert compared[1].read_otherwise is not alike, (text, data)
+    assert yamlio.load(text, "safe_yaml").psych_alike is alike, text
+
+
+def reads_alike(ours: Any, theirs: Any) -> bool:
+    if isinstance(ours, yamlio.JekyllDate) and isinstance(theirs, yamlio.JekyllDate):
+        return True
+    if type(ours) is not type(theirs):
+        return False
+    if isinstance(ours, dict):
+        return list(ours) == list(theirs) and all(reads_alike(ours[k], theirs[k]) for k in ours)
+    if isinstance(ours, list):
+        return len(ours) == len(theirs) and all(map(reads_alike, ours, theirs))
+    if isinstance(ours, float) and math.isnan(ours):
+        return math.isnan(theirs)
+    return bool(ours == theirs)
+
+
+@pytest.mark.parametrize(
+    ("text", "alike"),
+    [
+        ("title: A paper\ndate: 2024-01-01\nyear: 2024\nok: yes\n", True),
+        ("at: 2024-01-01 10:00:00 +01:00\nn: .nan\nlist: [1, two, 0x1F]\n", True),
+        ("time: 10:30\n", False),  # 630.0 on GitHub Pages, 37800 on Psych
+        ("day: 2024-5-1\n", False),  # text on GitHub Pages, a date on Psych
+        ("tags:\n  - a\n  - 0X1F\n", False),
+    ],
+)
+def test_the_fast_path_says_when_psych_reads_a_value_otherwise(text: str, alike: bool) -> None:
+    loaded = yamlio.load(text, "safe_yaml")
+    assert loaded.psych_alike is alike
+    assert_says_whether_psych_reads_alike(text, loaded.data)
+    assert yamlio.load(text).psych_alike is True  # Psych's own reading, trivially
 
 
 # --- a grammar of front matter --------------------------------------------------------------

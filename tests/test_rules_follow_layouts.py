@@ -222,6 +222,25 @@ def test_unreadable_templates_keep_the_schema_s_answers_and_say_so_once(
         "academicpages template"
     ]
     assert text[-1].endswith("2 errors, 1 warning")
+    github = run_cli("check", "--site", case.site, "--no-cache", "--format", "github").stdout
+    assert notes[0].replace("info: ", "::notice::", 1) in github.splitlines()
+    sarif = run_cli("check", "--site", case.site, "--no-cache", "--format", "sarif").json()
+    assert sarif["runs"][0]["properties"]["templatesUnreadable"] == reason
+
+
+def test_the_hook_judging_a_config_change_says_so_too(
+    cases: dict[str, Case], tmp_path: Path
+) -> None:
+    """A commit of _config.yml is judged against the previous version (check.baseline): the
+    findings it keeps still say that the templates could not be read."""
+    site = copy_case("fallback-remote-theme", tmp_path)
+    paper = site / "_publications" / "no-venue.md"
+    text = run_cli("check", "--hook", site / "_config.yml", paper).stdout.splitlines()
+    reason = cases["fallback-remote-theme"].report["templates_unreadable"]
+    assert any(line.startswith("_publications/no-venue.md") for line in text)
+    assert f"info: {reason}, so missing-key, unknown-key and unlisted-category follow the " in (
+        "\n".join(text)
+    )
 
 
 def test_a_site_whose_templates_are_read_has_no_note(cases: dict[str, Case]) -> None:
@@ -262,6 +281,33 @@ def test_a_changed_layout_invalidates_the_cached_findings(
     include = site / "_includes" / "archive-single.html"
     include.write_text(include.read_text().replace("{%- if post.venue %}", "{%- if true %}"))
     assert venue_severity() == ["error"]
+
+
+def test_a_changed_layout_settles_the_cached_results_again_without_reading_the_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check cache keeps each file's questions, not the verdicts: after a layout changes,
+    the papers are answered from the cache and only the verdicts change."""
+    monkeypatch.setenv("PAGEMGR_CACHE_DIR", str(tmp_path / "cache"))
+    site = copy_case("missing-key-guarded", tmp_path)
+    paper = site / "_publications" / "no-venue.md"
+    long_ago = dt.datetime(2020, 1, 1).timestamp()
+    os.utime(paper, (long_ago, long_ago))
+
+    def rules() -> list[tuple[str, str]]:
+        report = run_cli("check", "--site", site, "--format", "json").json()
+        return [(f["rule"], f["severity"]) for f in report["findings"]]
+
+    assert rules() == [("missing-key", "warning")]
+    # The same size, time and inode: only a run that reads the paper again sees the new key.
+    text = paper.read_text()
+    paper.write_text(text.replace("title:", "titel:", 1))
+    os.utime(paper, (long_ago, long_ago))
+    include = site / "_includes" / "archive-single.html"
+    include.write_text(include.read_text().replace("{%- if post.venue %}", "{%- if true %}"))
+    assert rules() == [("missing-key", "error")]  # the verdict follows the new include
+    os.utime(paper)  # now it is read again, and its unknown key shows
+    assert ("unknown-key", "warning") in rules()
 
 
 def test_a_warm_run_does_not_parse_the_templates_again(tmp_path: Path) -> None:

@@ -48,6 +48,8 @@ def errors_in(site: Site, rel: str, label: str, text: str) -> list[Finding]:
     """The error findings `pagemgr check` would report for `text` saved at `rel`."""
     from pagemgr.check.checker import Checker
     from pagemgr.check.schemas import SchemaSet
+    from pagemgr.check.template_findings import settle
+    from pagemgr.check.templates import site_templates
 
     overrides = site.pagemgr_settings.get("schemas")
     schemas = SchemaSet(site.root, overrides if isinstance(overrides, dict) else {})
@@ -55,7 +57,8 @@ def errors_in(site: Site, rel: str, label: str, text: str) -> list[Finding]:
         copy = Path(folder) / Path(rel).name
         copy.write_bytes(text.encode("utf-8"))
         report = Checker(site, schemas).check(SiteFile(str(copy), rel, "document", label))
-    return [finding for finding in report.findings if finding.severity == "error"]
+    found = [*report.findings, *settle(report.questions, site_templates(site))]
+    return [finding for finding in found if finding.severity == "error"]
 
 
 def write_new(path: Path, text: str) -> None:

@@ -7,6 +7,7 @@ the site had before it.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import NamedTuple
@@ -63,7 +64,8 @@ def check_change(
         kept.extend(added)
         earlier = len(elsewhere) - len(added)
     files = sum(1 for rel in changed if _checked_file(site, committed, rel))
-    return ChangeCheck(CheckResult(files, kept, site.root), earlier)
+    # The notes (builder, unreadable templates) are those of the version committed.
+    return ChangeCheck(dataclasses.replace(after, files_checked=files, findings=kept), earlier)
 
 
 def earlier_line(count: int) -> str:

@@ -13,19 +13,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pagemgr.check import schema_walk, yaml_problems
-from pagemgr.check.findings import Finding, Severity
+from pagemgr.check.findings import Finding
 from pagemgr.check.index import site_index
 from pagemgr.check.index.records import DataFacts, DocRecord
 from pagemgr.check.rules import severity_of
 from pagemgr.check.schemas import SchemaSet
-from pagemgr.check.templates import (
-    HIDDEN,
-    PublicationListing,
-    TemplateFacts,
-    Unreadable,
-    site_templates,
+from pagemgr.check.template_findings import (
+    OWN_KEY,
+    Asked,
+    Question,
+    missing_key_hint,
+    unknown_key_finding,
 )
-from pagemgr.check.templates import verdicts as template_verdicts
+from pagemgr.check.templates.verdicts import Document
 from pagemgr.site.dates import filename_date
 from pagemgr.site.document import parse_document
 from pagemgr.site.model import Site, SiteFile
@@ -48,6 +48,7 @@ class FileReport:
     record: DocRecord | None = None  # what the site index keeps of a document
     suppressed: frozenset[str] = frozenset()  # rules named in `# pagemgr: ignore[...]`
     facts: DataFacts | None = None  # what the site index keeps of a data file
+    questions: list[Question] = field(default_factory=list)  # findings the templates decide
 
 
 class Deferred(Exception):
@@ -76,29 +77,8 @@ class Checker:
         self.schemas = schemas
         self.overlay = overlay or {}
         self.use_cache = use_cache
-        self._templates: TemplateFacts | Unreadable | None = None
-        self._keys_read: dict[str, tuple[str, ...]] = {}  # per collection, from the templates
-
-    @property
-    def templates(self) -> TemplateFacts | Unreadable:
-        """What the site's own templates read (issue 16), or why they could not be read: then
-        the rules keep the schema's answers."""
-        if self._templates is None:
-            self._templates = site_templates(self.site, self.use_cache)
-        return self._templates
-
-    def facts_for(self, item: SiteFile) -> TemplateFacts | None:
-        """The template facts, when they can judge documents of `item`'s collection."""
-        facts = self.templates
-        if item.kind != "document" or not isinstance(facts, TemplateFacts):
-            return None
-        return facts if template_verdicts.covers(facts, item.collection) else None
-
-    def keys_read(self, facts: TemplateFacts, collection: str) -> tuple[str, ...]:
-        """Every key some template of the site reads for documents of `collection`."""
-        if collection not in self._keys_read:
-            self._keys_read[collection] = template_verdicts.keys_read(facts, collection)
-        return self._keys_read[collection]
+        self.yaml_rules = site.yaml_rules  # asked for every file
+        self.builder = site.builder.builder
 
     def check(self, item: SiteFile) -> FileReport:
         report = FileReport(item)
@@ -306,7 +286,7 @@ class _FileCheck:
             loaded = self.checker.site.config_loaded
         else:
             try:
-                loaded = yamlio.load(text, self.checker.site.yaml_rules)
+                loaded = yamlio.load(text, self.checker.yaml_rules)
             except yamlio.YamlSyntaxError as exc:
                 self.report_syntax(exc)
                 return None
@@ -317,12 +297,12 @@ class _FileCheck:
         self.node = loaded.node
         if loaded.node is not None:
             self.opener = yamlio.start_of(loaded.node)
-        builder = self.checker.site.builder.builder
+        builder = self.checker.builder
         for problem in loaded.problems:
             found = yaml_problems.problem_finding(problem, builder)
             self.add(problem.line, problem.column, *found)
-        if self.item.kind != "config":
-            rules = self.checker.site.yaml_rules
+        if self.item.kind != "config" and not loaded.psych_alike:
+            rules = self.checker.yaml_rules
             for (line, column), rule, message, hint in yaml_problems.builder_differences(
                 text, loaded, rules, builder
             ):
@@ -385,26 +365,35 @@ class _FileCheck:
         sub = schema_walk.at(schema, [*path, name])
         example = self.named_date(path, name) or schema_walk.example_of(sub)
         where = " in " + _dotted(path) if path else ""
-        hint = f"add `{name}: {example}`" if example else f"add `{name}:`"
+        hint = missing_key_hint(name, example)
         if sub.get("description"):
             hint += f" ({sub['description']})"
         line, column = yamlio.locate(self.node, path) if path else self.opener_position()
         message = f"missing required key '{name}'{where}"
-        facts = None if path else self.checker.facts_for(self.item)
-        if facts is None:
-            self.add(line, column, "missing-key", message, hint)
-            return
-        verdict = template_verdicts.missing_key(facts, self.document(), name)
-        if verdict is not None:
-            base = f"add `{name}: {example}`" if example else f"add `{name}:`"
-            hint = f"{base}; {verdict.explanation}"
-            self.add(line, column, "missing-key", message, hint, verdict.severity)
+        draft = self.finding(line, column, "missing-key", message, hint)
+        if path or self.item.kind != "document":
+            self.report.findings.append(draft)
+        else:
+            self.ask("missing-key", draft, name, example=example)
 
-    def document(self) -> template_verdicts.Document:
+    def ask(
+        self,
+        asked: Asked,
+        draft: Finding,
+        key: str | None,
+        stands: bool = True,
+        example: str = "",
+        known: tuple[str, ...] = (),
+    ) -> None:
+        """Leave the finding to the site's templates (see `template_findings`)."""
+        question = Question(asked, draft, stands, self.document(), key, example, known)
+        self.report.questions.append(question)
+
+    def document(self) -> Document:
         """What the template verdicts need of this document."""
         data = self.report.data if isinstance(self.report.data, dict) else {}
         layout = data.get("layout") if "layout" in data else None
-        return template_verdicts.Document(
+        return Document(
             str(self.item.collection),
             None if "layout" not in data else (str(layout) if layout is not None else ""),
             frozenset(str(key) for key in data),
@@ -422,113 +411,59 @@ class _FileCheck:
         return (0, 0) if self.item.kind == "document" else self.opener
 
     def unknown_key(self, schema: dict[str, Any], path: list[Any], key: str) -> None:
-        known = schema_walk.known_keys(schema_walk.at(schema, path)) or ()
-        facts = None if path else self.checker.facts_for(self.item)
-        read = self.checker.keys_read(facts, str(self.item.collection)) if facts else ()
-        if str(key) in read:
-            return  # a template of this site reads it
-        guess = schema_walk.did_you_mean(str(key), read) or schema_walk.did_you_mean(
-            str(key), known
-        )
+        known = tuple(schema_walk.known_keys(schema_walk.at(schema, path)) or ())
         where = f" in {_dotted(path)}" if path else ""
-        message = f"unknown key '{key}'{where}"
-        own = (
-            "a key of your own is fine; no template of this site reads it, so it shows nowhere"
-            if facts
-            else "a key of your own is fine; the site's layouts will ignore it unless they use it"
-        )
-        hint = f"did you mean '{guess}'?" if guess else own
         line, column = yamlio.locate_key(self.node, path, str(key))
-        self.add(
-            line,
-            column,
-            "unknown-key",
-            message + (f" (did you mean '{guess}'?)" if guess else ""),
-            hint,
-        )
+        place = self.finding(line, column, "unknown-key", "", "")
+        draft = unknown_key_finding(place, str(key), (), known, OWN_KEY, where)
+        if path or self.item.kind != "document":
+            self.report.findings.append(draft)
+        else:
+            self.ask("unknown-key", draft, str(key), known=known)
 
     def check_category(self, data: dict[str, Any]) -> None:
         categories = self.checker.site.publication_categories
         value = data.get("category")
-        facts = self.checker.facts_for(self.item)
-        if facts is not None and not isinstance(facts.publications, Unreadable):
-            if value is None or categories is None or str(value) not in categories:
-                self.category_on_page(facts, categories, value)
+        if categories is not None and value is not None and str(value) in categories:
             return
-        if categories is None:
-            return
-        if value is not None and str(value) in categories:
-            return
-        names = ", ".join(str(name) for name in categories)
+        names = [str(name) for name in categories] if categories else []
         if value is None:
             line, column = self.opener_position()
-            self.add(
-                line,
-                column,
-                "unlisted-category",
+            message = (
                 "no 'category': the publications page lists only the categories in "
-                "_config.yml publication_category, so this paper is not shown",
-                f"add `category: {next(iter(categories))}` (one of: {names})",
+                "_config.yml publication_category, so this paper is not shown"
             )
-        else:
-            line, column = yamlio.locate(self.node, ["category"])
-            self.add(
-                line,
-                column,
-                "unlisted-category",
-                f"category '{value}' is not in _config.yml publication_category, so the "
-                "publications page does not show this paper",
-                f"use one of: {names}, or add '{value}' to publication_category",
-            )
-
-    def category_on_page(
-        self, facts: TemplateFacts, categories: dict[str, Any] | None, value: Any
-    ) -> None:
-        """The category as the site's own publications page treats it (none: nothing to say)."""
-        listing = facts.publications
-        if not isinstance(listing, PublicationListing):
-            return
-        category = None if value is None else str(value)
-        verdict = template_verdicts.category(listing, category, categories is not None)
-        if categories is None and verdict.shown_under is not HIDDEN:
-            return  # without publication_category, only a page that hides it is a fault
-        names = [str(name) for name in categories] if categories else []
-        names = names or template_verdicts.shown_categories(listing)
-        if category is None:
-            line, column = self.opener_position()
             hint = f"add `category: {names[0]}` (one of: {', '.join(names)})" if names else ""
         else:
             line, column = yamlio.locate(self.node, ["category"])
-            listed = f"use one of: {', '.join(names)}" if names else ""
-            added = f"add '{category}' to publication_category" if categories is not None else ""
-            hint = ", or ".join(part for part in (listed, added) if part)
-        if category is None and verdict.shown_under is not HIDDEN:
-            hint = hint and hint + " to list it under that category's heading"
-        self.add(line, column, "unlisted-category", verdict.message, hint, verdict.severity)
+            message = (
+                f"category '{value}' is not in _config.yml publication_category, so the "
+                "publications page does not show this paper"
+            )
+            hint = f"use one of: {', '.join(names)}, or add '{value}' to publication_category"
+        draft = self.finding(line, column, "unlisted-category", message, hint)
+        category = None if value is None else str(value)
+        self.ask(
+            "unlisted-category", draft, category, stands=categories is not None, known=tuple(names)
+        )
 
-    def add(
-        self,
-        line: int,
-        column: int,
-        rule: str,
-        message: str,
-        hint: str,
-        severity: Severity | None = None,
-    ) -> None:
+    def add(self, line: int, column: int, rule: str, message: str, hint: str) -> None:
+        self.report.findings.append(self.finding(line, column, rule, message, hint))
+
+    def finding(self, line: int, column: int, rule: str, message: str, hint: str) -> Finding:
+        """A finding at 0-based `line` and `column` of this file, quoting that line."""
         if self.lines is None:
             self.lines = self.text.splitlines()
         source = self.lines[line] if 0 <= line < len(self.lines) else ""
-        self.report.findings.append(
-            Finding(
-                self.item.rel,
-                line + 1,
-                column + 1,
-                severity or severity_of(rule),
-                rule,
-                message,
-                hint,
-                source[:400],
-            )
+        return Finding(
+            self.item.rel,
+            line + 1,
+            column + 1,
+            severity_of(rule),
+            rule,
+            message,
+            hint,
+            source[:400],
         )
 
 

@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 
 from pagemgr.check.findings import Finding
 from pagemgr.check.index.records import DataFacts, DocRecord
+from pagemgr.check.template_findings import Question
 from pagemgr.site.model import pickled_as_tuple
 
 
@@ -18,6 +19,7 @@ class FileResult(NamedTuple):
     record: DocRecord | None
     suppressed: frozenset[str]
     facts: DataFacts | None
+    questions: tuple[Question, ...] = ()  # findings the site's templates decide, at the end
 
     def __reduce__(self) -> tuple[Any, ...]:
         return pickled_as_tuple(self)

@@ -17,7 +17,8 @@ from pagemgr.check.file_result import FileResult
 from pagemgr.check.findings import CheckResult, Finding
 from pagemgr.check.schemas import SchemaSet
 from pagemgr.check.settings import Settings
-from pagemgr.check.templates import TemplateFacts, Unreadable
+from pagemgr.check.template_findings import Question, settle
+from pagemgr.check.templates import TemplateFacts, Unreadable, site_templates
 from pagemgr.site.model import Site, SiteFile
 
 
@@ -50,8 +51,8 @@ def run_checks(
     overlay = overlay or {}
     schemas = schema_set(site)
     reading = Reading(site, schemas, use_cache)
-    checker = Checker(site, schemas, overlay, use_cache)  # --no-cache: the facts anew as well
-    unreadable = templates_note(checker.templates)  # read here, before any child is forked
+    checker = Checker(site, schemas, overlay, use_cache)
+    questions: list[Question] = []
     chosen: set[str] = set()
     everything: Iterable[SiteFile] = items
     if not complete:  # the selected files first, then the rest of the site as context
@@ -67,7 +68,6 @@ def run_checks(
     try:
         result = CheckResult(
             root=site.root,
-            templates_unreadable=unreadable,
             builder=site.builder.builder,
             builder_reason=site.builder.reason,
         )
@@ -78,12 +78,16 @@ def run_checks(
             if report is not None and (complete or item.rel in chosen):
                 result.files_checked += 1
                 result.findings.extend(report.findings)
+                questions.extend(report.questions)
         if not overlay:
             reading.finish(whole_walk=True)
         cross = rules.findings()
         result.findings.extend(
             with_sources(site, [f for f in cross if complete or f.path in about])
         )
+        facts = site_templates(site, use_cache)  # last: they may be worked out meanwhile
+        result.templates_unreadable = templates_note(facts)
+        result.findings.extend(settle(questions, facts))
         result.findings = settings.apply(result.findings, rules.index.suppressions)
     finally:
         rules.close()
@@ -127,7 +131,6 @@ def check_edit(site: Site, item: SiteFile, text: str) -> tuple[list[Finding], li
     edited = result_of(Checker(site, schemas, {item.rel: text}), item)
     sides = (_Side(site, schemas), _Side(site, schemas))
     checker = Checker(site, schemas)
-    checker.templates  # noqa: B018 - read before any child is forked, not in each child
     try:
         for each, report, _ in reading.results(checker, site.files(), {}, 0):
             for side, version in zip(
@@ -135,7 +138,8 @@ def check_edit(site: Site, item: SiteFile, text: str) -> tuple[list[Finding], li
             ):
                 side.add(each, version)
         reading.finish(whole_walk=False)
-        before, after = (side.findings(settings) for side in sides)
+        facts = site_templates(site)
+        before, after = (side.findings(settings, facts) for side in sides)
     finally:
         for side in sides:
             side.rules.close()
@@ -148,12 +152,14 @@ class _Side:
     def __init__(self, site: Site, schemas: SchemaSet) -> None:
         self.rules = site_rules.SiteRules(site, schemas, on_disk=False)  # the cache is on
         self.found: list[Finding] = []
+        self.questions: list[Question] = []
 
     def add(self, item: SiteFile, report: FileResult | None) -> None:
         self.rules.add(item, report)
         if report is not None:
             self.found.extend(report.findings)
+            self.questions.extend(report.questions)
 
-    def findings(self, settings: Settings) -> list[Finding]:
-        everything = [*self.found, *self.rules.findings()]
+    def findings(self, settings: Settings, facts: TemplateFacts | Unreadable) -> list[Finding]:
+        everything = [*self.found, *settle(self.questions, facts), *self.rules.findings()]
         return settings.apply(everything, self.rules.index.suppressions)

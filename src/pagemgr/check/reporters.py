@@ -153,17 +153,24 @@ def github_line(result: CheckResult, finding: Finding) -> str:
 def report_github(result: CheckResult, out: TextIO, color: bool) -> None:
     for finding in result.sorted_findings():
         out.write(github_line(result, finding) + "\n")
+    for note in (builder_line(result), fallback_line(result)):
+        if note is not None:  # a notice on the run, not on a line
+            out.write(f"::notice::{_escape_data(note.removeprefix('info: '))}\n")
     out.write(summary_line(result) + "\n")
 
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
-def _builder_properties(result: CheckResult) -> dict[str, object]:
-    """The builder the site was read as, in the run's property bag (SARIF 2.1.0 3.8)."""
-    if result.builder is None:
-        return {}
-    return {"properties": {"builder": result.builder, "builderReason": result.builder_reason}}
+def _run_properties(result: CheckResult) -> dict[str, object]:
+    """The builder the site was read as, and why the rules that follow the site's templates
+    could not (when they could not), in the run's property bag (SARIF 2.1.0 3.8)."""
+    bag: dict[str, object] = {}
+    if result.builder is not None:
+        bag.update(builder=result.builder, builderReason=result.builder_reason)
+    if result.templates_unreadable is not None:
+        bag["templatesUnreadable"] = result.templates_unreadable
+    return {"properties": bag} if bag else {}
 
 
 def sarif_document(result: CheckResult) -> dict[str, object]:
@@ -211,7 +218,7 @@ def sarif_document(result: CheckResult) -> dict[str, object]:
                 },
                 "columnKind": "unicodeCodePoints",
                 "results": results,
-                **_builder_properties(result),
+                **_run_properties(result),
             }
         ],
     }

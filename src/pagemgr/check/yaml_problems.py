@@ -116,7 +116,7 @@ def builder_differences(
     rule, message, hint), at most a few; nothing when the other builder cannot read it at all.
     Only for a site read with SafeYAML's rules: what pagemgr shows beside them is Psych's reading,
     the one Debian's Jekyll (and a reader who expects YAML to mean what it says) gives."""
-    if rules != "safe_yaml":
+    if rules != "safe_yaml" or loaded.psych_alike:
         return
     if not _may_differ(loaded.data) or any(p.kind != "duplicate-key" for p in loaded.problems):
         return  # nothing that reads differently, or a problem already says what does
@@ -158,8 +158,12 @@ def _differing(
     elif isinstance(ours, list) and isinstance(theirs, list) and len(ours) == len(theirs):
         for index, (mine, other) in enumerate(zip(ours, theirs, strict=True)):
             yield from _differing(mine, other, (*path, index))
-    elif type(ours) is not type(theirs) or ours != theirs:
+    elif type(ours) is not type(theirs) or not _same(ours, theirs):
         yield path, ours, theirs
+
+
+def _same(ours: Any, theirs: Any) -> bool:
+    return bool(ours == theirs) or (ours != ours and theirs != theirs)  # NaN reads as NaN
 
 
 def _shown(value: Any) -> str:

@@ -10,12 +10,9 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pagemgr.check import settings as settings_module
-from pagemgr.check.baseline import RunOptions, check_change, earlier_line
-from pagemgr.check.findings import CheckResult
-from pagemgr.check.pipeline import run_checks
-from pagemgr.check.reporters import REPORTERS
+from pagemgr.check.templates import start_analysis
 from pagemgr.site.model import (
     CONFIG_NAME,
     Site,
@@ -24,6 +21,9 @@ from pagemgr.site.model import (
     hook_start,
     load_site,
 )
+
+if TYPE_CHECKING:
+    from pagemgr.check.findings import CheckResult
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -49,6 +49,13 @@ def check(
         paths = files_in_site(root, paths)
         if not paths:
             return EXIT_OK
+    start_analysis(site, use_cache)  # the template facts, worked out while the files are checked
+    # Imported only now, so that the analysis runs while they load.
+    from pagemgr.check import settings as settings_module
+    from pagemgr.check.baseline import RunOptions, check_change, earlier_line
+    from pagemgr.check.pipeline import run_checks
+    from pagemgr.check.reporters import REPORTERS
+
     named = named_files(site, paths)
     if hook and CONFIG_NAME in named:  # the whole site may change: judged against HEAD
         options = RunOptions(select, ignore, use_cache, jobs, site_wide)

@@ -102,6 +102,9 @@ class Loaded(NamedTuple):
     data: JsonValue
     node: Any  # a node graph, Positions, a PositionTree or None: for `locate` and friends
     problems: Sequence[Problem] = ()
+    # True when the loader saw that Psych's rules read every scalar and key alike (only the fast
+    # path, reading with SafeYAML's rules, finds that out; False is "not known").
+    psych_alike: bool = False
 
 
 def too_deep_for_the_parser(text: str) -> bool:

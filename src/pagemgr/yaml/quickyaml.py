@@ -23,11 +23,12 @@ so anything outside the subset below is None:
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from pagemgr.yaml.psych import psych_scalar
+from pagemgr.yaml.psych import JekyllDate, psych_scalar
 from pagemgr.yaml.safe_yaml import SafeYamlError
 
 Mark = tuple[int, int]
@@ -79,22 +80,30 @@ _MISSING = object()
 
 
 class _Rules:
-    __slots__ = ("keys", "scalar", "typed")
+    """How plain scalars are typed (`scalar`), what is known of recent ones, and, with `other`,
+    the rules to compare with: a scalar `other` reads otherwise is never cached, so each load
+    that holds one meets it in `_plain` and says so in `read_otherwise`."""
 
-    def __init__(self, scalar: Scalar) -> None:
+    __slots__ = ("keys", "other", "read_otherwise", "scalar", "typed")
+
+    def __init__(self, scalar: Scalar, other: Scalar | None) -> None:
         self.scalar = scalar
+        self.other = other
         self.typed: dict[str, Any] = {}
         self.keys: set[str] = set()
+        self.read_otherwise = False  # by the load under way
 
 
-_PSYCH = _Rules(psych_scalar)
-_RULES: dict[Scalar, _Rules] = {psych_scalar: _PSYCH}
+_PSYCH = _Rules(psych_scalar, None)
+_RULES: dict[tuple[Scalar, Scalar | None], _Rules] = {(psych_scalar, None): _PSYCH}
 
 
-def _rules_of(scalar: Scalar) -> _Rules:
-    rules = _RULES.get(scalar)
+def _rules_of(scalar: Scalar, other: Scalar | None) -> _Rules:
+    if scalar is psych_scalar and other is None:
+        return _PSYCH
+    rules = _RULES.get((scalar, other))
     if rules is None:
-        rules = _RULES[scalar] = _Rules(scalar)
+        rules = _RULES[scalar, other] = _Rules(scalar, other)
     return rules
 
 
@@ -106,11 +115,13 @@ class Positions:
     """0-based (line, column) of what quick_load read, with the same answers as
     yamlio.locate/locate_key give on the node yamlio.compose(text) returns."""
 
-    __slots__ = ("_first", "_keys", "_rows", "_values")
+    __slots__ = ("_first", "_keys", "_rows", "_values", "read_otherwise")
 
-    def __init__(self, rows: list[_Row], first: int) -> None:
+    def __init__(self, rows: list[_Row], first: int, read_otherwise: bool = False) -> None:
         self._rows = rows
         self._first = first
+        # Whether the `other` rules quick_load was given read some plain scalar otherwise.
+        self.read_otherwise = read_otherwise
         # Worked out on first use, each on its own: most loads need few positions or none.
         self._keys: dict[str, int] | None = None
         self._values: dict[str, _ValueMark] | None = None
@@ -153,9 +164,12 @@ class Positions:
         return self.locate(path)
 
 
-def quick_load(text: str, scalar: Scalar = psych_scalar) -> tuple[dict[str, Any], Positions] | None:
+def quick_load(
+    text: str, scalar: Scalar = psych_scalar, other: Scalar | None = None
+) -> tuple[dict[str, Any], Positions] | None:
     """The data and positions `yamlio.load(text)` would give with the rules whose plain scalars
-    `scalar` types, or None when not sure."""
+    `scalar` types, or None when not sure. With `other`, the positions also say whether those
+    rules read any plain scalar or key otherwise (`Positions.read_otherwise`)."""
     if "\r" in text:
         text = text.replace("\r\n", "\n")
     if _unsupported(text):
@@ -171,13 +185,15 @@ def quick_load(text: str, scalar: Scalar = psych_scalar) -> tuple[dict[str, Any]
             return None
         offset, first = header.end(), 1
     rows: list[_Row] = _LINES.findall(text, offset)
+    rules = _rules_of(scalar, other)
+    rules.read_otherwise = False
     try:
-        data = _read(rows, _PSYCH if scalar is psych_scalar else _rules_of(scalar))
+        data = _read(rows, rules)
     except _Unsure:
         return None
     if not data:
         return None
-    return data, Positions(rows, first)
+    return data, Positions(rows, first, rules.read_otherwise)
 
 
 def _unsupported(text: str) -> bool:
@@ -245,11 +261,30 @@ def _plain(token: str, rules: _Rules) -> Any:
         value = rules.scalar(token)
     except (ValueError, SafeYamlError):  # a Ruby symbol (a problem) or a SafeYAML load error
         raise _Unsure from None
+    if rules.other is not None and not _read_alike(token, value, rules.other):
+        rules.read_otherwise = True
+        return value
     if len(token) <= _CACHED_LENGTH:
         if len(rules.typed) >= _CACHE_SIZE:
             rules.typed.clear()
         rules.typed[token] = value
     return value
+
+
+def _read_alike(token: str, value: Any, other: Scalar) -> bool:
+    """Whether `other` gives `token` the same value; two dates count as alike (the builders
+    write a timestamp's zone apart, never its instant), and so do two NaNs."""
+    if type(value) is str and token[0].isalpha():
+        return True  # both read the same words as nulls and booleans, and all others as text
+    if type(value) is JekyllDate and type(value.value) is dt.date:
+        return True  # SafeYAML's calendar dates are YYYY-MM-DD, which Psych reads alike
+    try:
+        theirs = other(token)
+    except (ValueError, SafeYamlError):
+        return False
+    if type(value) is not type(theirs):
+        return False
+    return value == theirs or type(value) is JekyllDate or (value != value and theirs != theirs)
 
 
 def _flow_values(token: str, rules: _Rules) -> list[Any]:
@@ -265,6 +300,9 @@ def _plain_key(key: str, rules: _Rules) -> bool:
         return False
     if type(value) is not str or value != key:
         return False
+    if rules.other is not None and not _read_alike(key, value, rules.other):
+        rules.read_otherwise = True
+        return True
     if len(key) <= _CACHED_LENGTH:
         if len(rules.keys) >= _CACHE_SIZE:
             rules.keys.clear()

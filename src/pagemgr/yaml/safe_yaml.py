@@ -22,8 +22,6 @@ names its source in docs/yaml-builders.md; tests/data/safe_yaml/ holds the expec
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 import math
 import re
@@ -127,9 +125,16 @@ def safe_yaml_scalar(text: str) -> JsonValue:
 
     Raises SafeYamlError where Ruby's Float() refuses text the float pattern let through
     (`1_.5`): SafeYAML does not catch it, so the whole load fails."""
-    if text and _first_non_space(text) not in _TRANSFORMABLE_FIRST:
+    first = _first_non_space(text) if text else None
+    if text and first not in _TRANSFORMABLE_FIRST:
         return text
-    for guess in (_integer, _float, _null, _boolean, _date):
+    # Shortcuts, each taking only text that no earlier guess below could take: a word can be
+    # a null or a boolean only, and a plain date matches no number form (none has a `-` inside).
+    guesses = (_null, _boolean) if first is not None and first.isalpha() else _GUESSES
+    date = _DATE.match(text) if first is not None and first.isdigit() else None
+    if date is not None:
+        return _calendar_date(text, *(int(part) for part in date.groups()))
+    for guess in guesses:
         found = guess(text)
         if found is not None:
             return found.value
@@ -203,6 +208,9 @@ def _date(text: str) -> _Guess | None:
     return None
 
 
+_GUESSES = (_integer, _float, _null, _boolean, _date)  # to_guessed_type's order
+
+
 def _calendar_date(text: str, year: int, month: int, day: int) -> JsonValue:
     try:
         return JekyllDate(dt.date(year, month, day))
@@ -267,6 +275,9 @@ def _base_60(text: str) -> float:
 
 def _decode64(text: str) -> str:
     """Ruby's lenient Base64.decode64, read back as UTF-8 (invalid bytes replaced)."""
+    import base64  # here: only a `!binary` scalar needs it
+    import binascii
+
     alphabet = re.sub(r"[^A-Za-z0-9+/]", "", text.split("=", 1)[0])
     try:
         raw = base64.b64decode(alphabet + "=" * (-len(alphabet) % 4))

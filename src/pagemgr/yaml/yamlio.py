@@ -107,9 +107,10 @@ def load(text: str, rules: Rules = "psych") -> Loaded:
     The common flat front matter takes the fast path, which gives the same data and positions
     without building a node graph (see quickyaml)."""
     if len(text) <= PRESCAN_LIMIT or not too_deep_for_the_parser(text):
-        quick = quickyaml.quick_load(text, scalar=_SCALAR_RULES[rules])
+        other = psych_scalar if rules == "safe_yaml" else None
+        quick = quickyaml.quick_load(text, scalar=_SCALAR_RULES[rules], other=other)
         if quick is not None:
-            return Loaded(data=quick[0], node=quick[1])
+            return Loaded(data=quick[0], node=quick[1], psych_alike=not quick[1].read_otherwise)
     if rules == "safe_yaml":
         return load_with_safe_yaml(text)
     return load_with_libyaml(text)

@@ -2,10 +2,11 @@
 
 An entry is keyed by the file's site-relative path and its (size, mtime, inode); the whole cache
 by a fingerprint of everything else a per-file result depends on (pagemgr's version, the site's
-_config.yml, the schema files, the digest of the site's templates). It lives under the
-repository's .git folder, or the user's cache folder, never in the site. Writes go to a
-temporary file that is renamed over the old one, so concurrent runs never see half a cache; a
-cache that cannot be read is ignored and rebuilt.
+_config.yml, the builder, the schema files; not the templates, whose verdicts a result holds
+as questions, settled once per run). It lives under the repository's .git folder, or the
+user's cache folder, never in the site. Writes go to a temporary file that is renamed over the
+old one, so concurrent runs never see half a cache; a cache that cannot be read is ignored and
+rebuilt.
 """
 
 from __future__ import annotations
@@ -21,23 +22,19 @@ from typing import BinaryIO
 from pagemgr import __version__
 from pagemgr.check.engine.stat_ahead import StatKey, stat_key, stat_keys
 from pagemgr.check.file_result import FileResult
-from pagemgr.check.templates.cache import templates_fingerprint
 from pagemgr.site.cache_files import unpickled, write_file
 from pagemgr.site.model import FolderScan, Site, SiteFile
 
-FORMAT = 12
+FORMAT = 13
 SMALL_CHANGE = 20  # below this many re-read files (and 2% of the site) the cache is not rewritten
 _NEVER_CACHED = frozenset({"static", "outside-link"})
 
 
 def fingerprint(site: Site, schema_files: Iterable[Path]) -> str:
     """Everything else a per-file result depends on, compared as it is: the builder (whose YAML
-    rules every file is read with; it may come from a workflow or the Gemfile), the site's
-    templates (whose facts decide missing-key, unknown-key and unlisted-category) by their
-    digest."""
+    rules every file is read with; it may come from a workflow or the Gemfile)."""
     parts = [str(FORMAT), __version__, str(site.root), site.config_text or ""]
     parts.append(site.builder.builder)
-    parts.append(templates_fingerprint(site))
     parts.extend(f"{path}\0{stat_key(path)}" for path in sorted(schema_files))
     return "\0".join(parts)
 

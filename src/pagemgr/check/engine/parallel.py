@@ -49,8 +49,8 @@ _READ_SIZE = 1 << 20
 
 Entry = tuple[SiteFile, Any, FileResult | None]  # a file, its cache key, its cached report
 # A report as a child sends it when records are wanted encoded for the on-disk index:
-# findings, suppressed rules, data facts, and the record in `index_store.encode`'s form.
-Packed = tuple[tuple[Any, ...], frozenset[str], Any, bytes | None]
+# findings, suppressed rules, data facts, the record in `index_store.encode`'s form, questions.
+Packed = tuple[tuple[Any, ...], frozenset[str], Any, bytes | None, tuple[Any, ...]]
 Checked = tuple[Entry, FileResult | None, bytes | None]  # an entry, its report, its record
 
 
@@ -331,21 +331,27 @@ def _packed(report: FileResult | None) -> Packed | None:
     from pagemgr.check.index.sqlite_store import encode
 
     record = None if report.record is None else encode(report.record)
-    return report.findings, report.suppressed, report.facts, record
+    return report.findings, report.suppressed, report.facts, record, report.questions
 
 
 def _unpacked(packed: Packed) -> tuple[FileResult, bytes | None]:
     from pagemgr.check.index.sqlite_store import decode
 
-    findings, suppressed, facts, record = packed
+    findings, suppressed, facts, record, questions = packed
     return FileResult(
-        findings, None if record is None else decode(record), suppressed, facts
+        findings, None if record is None else decode(record), suppressed, facts, questions
     ), record
 
 
 def report_of(checker: Checker, item: SiteFile) -> FileResult:
     report = checker.check(item)
-    return FileResult(tuple(report.findings), report.record, report.suppressed, report.facts)
+    return FileResult(
+        tuple(report.findings),
+        report.record,
+        report.suppressed,
+        report.facts,
+        tuple(report.questions),
+    )
 
 
 def _check(checker: Checker, chunk: Iterable[SiteFile]) -> Iterator[FileResult | None]:

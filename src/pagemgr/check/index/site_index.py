@@ -331,6 +331,8 @@ def _links(
         value = value.strip()
         if own_url and value.startswith(own_url + "/"):
             value = value[len(own_url) :]
+        elif value.startswith(("https://", "http://")):
+            continue  # the common case, which local_target refuses too
         if local_target(value) == value:  # site-relative, or relative to the page's URL
             line, column = yamlio.locate(node, [key])
             yield Link(value, line + 1, column + 1, key)

@@ -15,7 +15,7 @@ changed: a run on unchanged templates never loads it.
 
 from __future__ import annotations
 
-from pagemgr.check.templates.cache import site_templates
+from pagemgr.check.templates.cache import site_templates, start_analysis
 from pagemgr.check.templates.facts import (
     HIDDEN,
     Heading,
@@ -39,4 +39,5 @@ __all__ = [
     "UseKind",
     "View",
     "site_templates",
+    "start_analysis",
 ]

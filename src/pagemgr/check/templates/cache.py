@@ -2,7 +2,8 @@
 
 The entry is keyed by a digest of every template file and `_config.yml` with pagemgr's version,
 so it is never stale; one that cannot be read is ignored, and a write goes to a temporary file
-renamed over the old one. Only a miss imports the analysis, and with it python-liquid.
+renamed over the old one. Only a miss imports the analysis, and with it python-liquid: in a
+child started by `start_analysis` when the command can go on meanwhile, else here.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from pagemgr import __version__
+from pagemgr.check.engine.ahead import Ahead
+from pagemgr.check.engine.ahead import start as start_ahead
 from pagemgr.check.templates.facts import TemplateFacts, Unreadable
 from pagemgr.check.templates.sources import fingerprint, no_templates
 from pagemgr.site.cache_files import cache_file, read_pickle, write_pickle
@@ -17,6 +20,8 @@ from pagemgr.site.model import Site
 
 FORMAT = 2
 _last: list[tuple[Site, str]] = []  # the site of the last `templates_fingerprint` and its digest
+# What `start_analysis` found or started for a site, until `site_templates` takes it.
+_begun: list[tuple[Site, TemplateFacts | Unreadable | Ahead[TemplateFacts | Unreadable]]] = []
 
 
 def templates_fingerprint(site: Site) -> str:
@@ -29,24 +34,49 @@ def templates_fingerprint(site: Site) -> str:
     return digest
 
 
+def start_analysis(site: Site, use_cache: bool = True) -> None:
+    """Begin working out the site's template facts in another process, when they are neither
+    cached nor trivial: `site_templates` takes them from it, and this process goes on at once
+    (a cold run checks its files meanwhile, instead of first waiting for python-liquid)."""
+    known = _known_here(site, use_cache)
+    begun = known if known is not None else start_ahead(lambda: _analysed(site))
+    _begun[:] = [] if begun is None else [(site, begun)]
+
+
 def site_templates(site: Site, use_cache: bool = True) -> TemplateFacts | Unreadable:
     """What the site's layouts, includes and list pages read of each collection's documents,
     or why they could not be read."""
-    key = (FORMAT, __version__, templates_fingerprint(site))
-    path = _path_for(site.root)
+    begun = _begun.pop()[1] if _begun and _begun[0][0] is site else None
+    if isinstance(begun, TemplateFacts | Unreadable):
+        return begun
+    known = _known_here(site, use_cache) if begun is None else None
+    if known is not None:
+        return known
+    facts = begun.result() if begun is not None else None
+    if facts is None:  # not begun, or the child failed
+        facts = _analysed(site)
     if use_cache:
-        match read_pickle(path):
-            case (stored_key, TemplateFacts() | Unreadable() as cached) if stored_key == key:
+        write_pickle(_path_for(site.root), (_key(site), facts))
+    return facts
+
+
+def _known_here(site: Site, use_cache: bool) -> TemplateFacts | Unreadable | None:
+    """The facts without parsing any Liquid: from the cache, or because there are no layouts."""
+    if use_cache:
+        match read_pickle(_path_for(site.root)):
+            case (stored_key, TemplateFacts() | Unreadable() as cached) if stored_key == _key(site):
                 return cached
-    missing = no_templates(site)
-    if missing is not None:
-        return missing  # nothing to parse: liquid is never imported for such a site
+    return no_templates(site)  # for such a site liquid is never imported
+
+
+def _analysed(site: Site) -> TemplateFacts | Unreadable:
     from pagemgr.check.templates.analysis import analyse
 
-    facts = analyse(site)
-    if use_cache:
-        write_pickle(path, (key, facts))
-    return facts
+    return analyse(site)
+
+
+def _key(site: Site) -> tuple[int, str, str]:
+    return (FORMAT, __version__, templates_fingerprint(site))
 
 
 def _path_for(site_root: Path) -> Path:

@@ -5,7 +5,6 @@ No Liquid here: this is what every run reads to decide whether the cached analys
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from collections.abc import Iterator
@@ -67,6 +66,8 @@ def template_files(site: Site) -> TemplateFiles:
 def fingerprint(site: Site) -> str:
     """A digest of every file the analysis could read, and of _config.yml: equal digests, equal
     facts."""
+    import hashlib  # here: only a run that uses the template cache needs it
+
     digest = hashlib.blake2b(digest_size=20)
     digest.update((site.config_text or "").encode("utf-8", "surrogateescape"))
     for rel in (
