@@ -31,7 +31,17 @@ VARIANTS: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
     "unchanged": ("nothing", []),
     "no quickyaml": (
         "the fast path for flat front matter (libyaml reads every file)",
-        [("pagemgr/yaml/yamlio.py", "quick = quickyaml.quick_load(text)", "quick = None")],
+        [
+            (
+                "pagemgr/yaml/yamlio.py",
+                "quick = quickyaml.quick_load(text, scalar=_SCALAR_RULES[rules], other=other)",
+                "quick = None",
+            )
+        ],
+    ),
+    "no templates ahead": (
+        "reading the templates in a child while the files are checked (read at the end instead)",
+        [("pagemgr/commands/check.py", "    start_analysis(site, use_cache)", "    pass")],
     ),
     "no fastschema": (
         "the compiled schema predicates (jsonschema validates every file)",

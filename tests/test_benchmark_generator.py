@@ -194,3 +194,15 @@ def test_deterministic(tmp_path: Path, site: Path) -> None:
     generate_site(again, 200)
     for relative, path in _docs(site).items():
         assert (again / relative).read_bytes() == path.read_bytes(), relative
+
+
+def test_every_piece_the_pieces_benchmark_takes_out_is_still_in_the_source() -> None:
+    """`python -m benchmarks.pieces` patches the source; a patch whose text has moved would stop
+    the benchmark, so it is caught here first."""
+    from benchmarks.pieces import VARIANTS
+    from benchmarks.runner import REPO_ROOT
+
+    for name, (_, patches) in VARIANTS.items():
+        for rel, old, _ in patches:
+            text = (REPO_ROOT / "src" / rel).read_text(encoding="utf-8")
+            assert text.count(old) >= 1, f"{name}: {rel} no longer contains {old!r}"
