@@ -47,6 +47,8 @@ def module_files(base: Path, package: str) -> dict[str, Path]:
     found = {}
     for path in sorted((base / package.replace(".", "/")).rglob("*.py")):
         parts = list(path.relative_to(base).with_suffix("").parts)
+        if any(part.startswith(".") for part in parts):
+            continue  # benchmarks/.peers (the peers' virtualenvs) and .work are not ours
         if parts[-1] == "__init__":
             parts.pop()
         found[".".join(parts)] = path

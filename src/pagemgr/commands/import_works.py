@@ -20,12 +20,11 @@ from typing import Any
 
 import click
 
-from pagemgr.add import conventions, importing, newdoc, refresh
+from pagemgr.add import conventions, drafting, importing, newdoc, refresh
 from pagemgr.add import fields as schema_fields
 from pagemgr.add.conventions import Conventions, Existing
 from pagemgr.add.http import Fetcher, FetchError, polite_agent
 from pagemgr.add.importing import Imported, Sourced
-from pagemgr.commands import add as adding
 from pagemgr.errors import PagemgrError, UsageError
 from pagemgr.site.model import Site, find_site_root, load_site
 from pagemgr.yaml import yamlio
@@ -72,14 +71,14 @@ class Report:
 
 def import_works(req: ImportRequest) -> int:
     site = load_site(find_site_root(req.site_path, Path.cwd()))
-    adding._require_collection(site, LABEL)
+    drafting.require_collection(site, LABEL)
     mapping = importing.category_map(site.pagemgr_settings, site.publication_categories)
     mailto = _mailto(req, site)
     report = Report()
     works = _chosen(_fetch(req, mailto), req, report)
     _complete_from_crossref(works, req, mailto, report)
     conv = conventions.learn(site, LABEL)
-    areq = adding.Request(label=LABEL, fields={}, me=req.me, update=req.update)
+    areq = drafting.Request(label=LABEL, fields={}, me=req.me, update=req.update)
     found = importing.on_site(conv.existing)
     planned: set[str] = set()
     for item in works:
@@ -196,7 +195,7 @@ def _one(
     mapping: dict[str, str],
     site: Site,
     conv: Conventions,
-    areq: adding.Request,
+    areq: drafting.Request,
     found: importing.OnSite,
     planned: set[str],
     req: ImportRequest,
@@ -223,20 +222,20 @@ def _draft(
     mapping: dict[str, str],
     site: Site,
     conv: Conventions,
-    areq: adding.Request,
-) -> adding.Draft:
-    draft = adding._draft_from_work(item.work, item.work.key, {}, areq, site, True)
+    areq: drafting.Request,
+) -> drafting.Draft:
+    draft = drafting.draft_from_work(item.work, item.work.key, {}, areq, site, True)
     category = importing.category_of(item, mapping, site.publication_categories)
     if category is not None:
         draft.give("category", category, "default")
     extra = [f"Preprint: <{url}>" for url in item.extra_urls]
     draft.body = "\n\n".join(part for part in (draft.body, *extra) if part)
-    adding._set_citation(draft, areq, site, conv)
+    drafting.set_citation(draft, areq, site, conv)
     return draft
 
 
-def _require_fields(item: Imported, draft: adding.Draft, site: Site) -> None:
-    missing = [key for key in adding.required(LABEL, site) if key not in draft.values]
+def _require_fields(item: Imported, draft: drafting.Draft, site: Site) -> None:
+    missing = [key for key in drafting.required(LABEL, site) if key not in draft.values]
     if "category" in missing:
         name = importing.TYPE_NAMES.get(item.work.kind, item.source_type or "other")
         raise UsageError(
@@ -245,12 +244,12 @@ def _require_fields(item: Imported, draft: adding.Draft, site: Site) -> None:
         )
     if missing:
         raise UsageError(f"the source gives no {', '.join(missing)}")
-    adding.check_title(str(draft.values["title"]))
+    drafting.check_title(str(draft.values["title"]))
 
 
 def _create(
     item: Imported,
-    draft: adding.Draft,
+    draft: drafting.Draft,
     site: Site,
     conv: Conventions,
     planned: set[str],
@@ -260,8 +259,8 @@ def _create(
     values = draft.values
     date = values.get("date")
     day = date.value if isinstance(date, yamlio.JekyllDate) else None
-    areq = adding.Request(label=LABEL, fields={})
-    stem, permalink = adding._place(areq, conv, str(values["title"]), day, planned)
+    areq = drafting.Request(label=LABEL, fields={})
+    stem, permalink = drafting.place(areq, conv, str(values["title"]), day, planned)
     final = dict(values)
     if permalink is not None:
         final.setdefault("permalink", permalink)
@@ -269,7 +268,7 @@ def _create(
         final["collection"] = LABEL
     pagemgrs = {key for key in refresh.REFRESHABLE if draft.owner(key) == "source"}
     final[schema_fields.RECORD_KEY] = refresh.record_for(final, pagemgrs) | item.ids
-    text = newdoc.compose(conv, final, adding._liquid_safe(draft.body))
+    text = newdoc.compose(conv, final, drafting.liquid_safe(draft.body))
     rel = f"{site.rel(conv.folder)}/{stem}{conv.extension}"
     errors = newdoc.errors_in(site, rel, LABEL, text)
     if errors:
@@ -284,17 +283,17 @@ def _create(
 
 def _refresh(
     item: Imported,
-    draft: adding.Draft,
+    draft: drafting.Draft,
     match: Any,
     site: Site,
     conv: Conventions,
-    areq: adding.Request,
+    areq: drafting.Request,
     req: ImportRequest,
 ) -> Row:
     rel = match.item.rel
     same = f"same {match.reason}"
     current = match.item.data
-    plan = adding._plan_refresh(current, draft, areq, site, conv)
+    plan = drafting.plan_refresh(current, draft, areq, site, conv)
     kept = f"; kept {', '.join(plan.kept)}" if plan.kept else ""
     if not plan.changes:
         return Row("left", item.name, rel, f"on the site ({same}), up to date{kept}")
@@ -304,7 +303,7 @@ def _refresh(
             "left", item.name, rel, f"on the site ({same}); --update would refresh {changed}"
         )
     if not req.dry_run:  # add's refresh: the lossless edit, the gate; it names the file
-        adding._update(site, match, draft, areq, conv, adding.Outcome())
+        drafting.update_existing(site, match, draft, areq, conv, drafting.Outcome())
     return Row("updated", item.name, rel, f"{changed} ({same}){kept}")
 
 

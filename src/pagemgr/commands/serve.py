@@ -23,7 +23,7 @@ from pagemgr.serve.security import Refused
 from pagemgr.site.model import find_site_root
 
 if TYPE_CHECKING:
-    from pagemgr.commands.add import Request
+    from pagemgr.add.drafting import Request
 
 _DOI = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)?10\.\d{4,9}/\S+$", re.IGNORECASE)
 
@@ -82,10 +82,10 @@ FORM_KEYS = ("title", "venue", "date", "category", "paperurl", "excerpt")
 
 
 def _source_request(pasted: str, folder: Path) -> Request:
-    """The `add.Request` for what was pasted: BibTeX (from a temporary .bib), a DOI, an arXiv id."""
-    from pagemgr.commands import add
+    """The add request for what was pasted: BibTeX (from a temporary .bib), a DOI, an arXiv id."""
+    from pagemgr.add.drafting import Request
 
-    base = add.Request(label="publications", fields={}, prompt=False)
+    base = Request(label="publications", fields={}, prompt=False)
     if not pasted:
         return base
     if pasted.startswith("@"):
