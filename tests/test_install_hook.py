@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import make_site, run_cli
+from conftest import REPO, make_site, run_cli
 from git_installed import GitInstalled, git_installed_pagemgr
 from pagemgr.publish.provenance import this_installation
+from pagemgr.yaml import yamlio
 
 EXISTING = """\
 # our hooks
@@ -140,3 +141,16 @@ def test_a_repos_key_that_is_not_a_list_is_refused(repo: Path) -> None:
     result = run_cli("install-hook", "--site", repo / "site", "--system", "--no-install")
     assert result.exit_code == 1 and "'repos' is not a list" in result.stderr
     assert config.read_text() == "repos: 3\n"
+
+
+def test_every_hook_runs_in_one_process() -> None:
+    """Without `require_serial`, pre-commit splits the staged files over one process per core,
+    and each process loads and indexes the whole site as context: the same work done again."""
+    from pagemgr.publish.hook_config import system_entry
+
+    manifest = yamlio.load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")).data
+    assert {hook["id"]: hook.get("require_serial") for hook in manifest} == {
+        "pagemgr-check": True,
+        "pagemgr-fix": True,
+    }
+    assert [hook["require_serial"] for hook in system_entry("")["hooks"]] == [True]

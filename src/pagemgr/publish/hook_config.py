@@ -39,6 +39,7 @@ def system_entry(site_prefix: str) -> dict[str, Any]:
                 "entry": "pagemgr check --hook",
                 "language": "system",
                 "files": files_pattern(site_prefix),
+                "require_serial": True,  # one process: each one loads the whole site
             }
         ],
     }
