@@ -120,6 +120,9 @@ def test_the_wheel_carries_the_docs_that_help_and_errors_name(
     assert where.startswith(str(installed))
     for name in ("rules.md", "fixes.md", "schemas.md", "output-formats.md"):
         assert Path(where, name).read_bytes() == (REPO / "docs" / name).read_bytes()
+    # every page of docs/ (pyproject.toml lists them), and not the screenshots in docs/images
+    shipped = sorted(path.name for path in Path(where).iterdir())
+    assert shipped == sorted(path.name for path in (REPO / "docs").glob("*.md"))
     shown = subprocess.run(
         [str(installed / "bin" / "pagemgr"), "rules", "date-mismatch"],
         capture_output=True,
