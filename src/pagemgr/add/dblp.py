@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 from xml.etree import ElementTree
 
-from pagemgr.add.http import Fetcher, FetchError
+from pagemgr.add.http import Fetcher, FetchError, base_url
 from pagemgr.add.importing import Imported, Skipped, Sourced, checked, clean_text, split_name
 from pagemgr.add.record import Work, parse_arxiv, parse_doi
 from pagemgr.errors import UsageError
@@ -28,7 +27,7 @@ KINDS = {
 
 
 def dblp_url() -> str:
-    return (os.environ.get("PAGEMGR_DBLP_URL") or DBLP_URL).rstrip("/")
+    return base_url("PAGEMGR_DBLP_URL", DBLP_URL)
 
 
 def require_pid(text: str) -> str:

@@ -112,6 +112,12 @@ def _offline(reason: object) -> bool:
     )
 
 
+def base_url(variable: str, default: str, given: str | None = None) -> str:
+    """A service's API address: `given` (an option), else the environment `variable` (tests and
+    mirrors), else `default`; without a trailing slash."""
+    return (given or os.environ.get(variable) or default).rstrip("/")
+
+
 def retry_after(header: str | None, attempt: int) -> float:
     """Seconds to wait: the server's Retry-After (seconds or an HTTP date), else backoff."""
     if header:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import re
 import urllib.parse
 from typing import Any
 from xml.etree import ElementTree
 
-from pagemgr.add.http import Fetcher, FetchError, forget, load_json
+from pagemgr.add.http import Fetcher, FetchError, base_url, forget, load_json
 from pagemgr.add.latex import html_to_text
 from pagemgr.add.record import Author, Work, parse_arxiv, parse_doi
 
@@ -30,11 +29,11 @@ CROSSREF_KINDS = {
 
 
 def crossref_url(option: str | None) -> str:
-    return (option or os.environ.get("PAGEMGR_CROSSREF_URL") or CROSSREF_URL).rstrip("/")
+    return base_url("PAGEMGR_CROSSREF_URL", CROSSREF_URL, option)
 
 
 def arxiv_url(option: str | None) -> str:
-    return (option or os.environ.get("PAGEMGR_ARXIV_URL") or ARXIV_URL).rstrip("/")
+    return base_url("PAGEMGR_ARXIV_URL", ARXIV_URL, option)
 
 
 def from_doi(doi: str, base: str, fetcher: Fetcher) -> Work:

@@ -3,13 +3,12 @@ cursor, an author found by ORCID through `/authors/orcid:…`."""
 
 from __future__ import annotations
 
-import os
 import re
 import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
-from pagemgr.add.http import Fetcher, FetchError, load_json
+from pagemgr.add.http import Fetcher, FetchError, base_url, load_json
 from pagemgr.add.importing import Imported, Skipped, Sourced, checked, clean_text, split_name
 from pagemgr.add.orcid import parse_orcid
 from pagemgr.add.record import Work, parse_arxiv, parse_doi
@@ -33,7 +32,7 @@ _CONFERENCE_TYPES = frozenset({"proceedings-article", "proceedings"})
 
 
 def openalex_url() -> str:
-    return (os.environ.get("PAGEMGR_OPENALEX_URL") or OPENALEX_URL).rstrip("/")
+    return base_url("PAGEMGR_OPENALEX_URL", OPENALEX_URL)
 
 
 def author_id(text: str, base: str, fetcher: Fetcher, mailto: str | None) -> str:

@@ -3,12 +3,11 @@ the preferred version first), `/{iD}/work/{put-code}` gives each one with its co
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 from typing import Any
 
-from pagemgr.add.http import Fetcher, FetchError, load_json
+from pagemgr.add.http import Fetcher, FetchError, base_url, load_json
 from pagemgr.add.importing import Imported, Skipped, Sourced, checked, clean_text, split_name
 from pagemgr.add.record import Work, parse_arxiv, parse_doi
 from pagemgr.errors import UsageError
@@ -34,7 +33,7 @@ KINDS = {
 
 
 def orcid_url() -> str:
-    return (os.environ.get("PAGEMGR_ORCID_URL") or ORCID_URL).rstrip("/")
+    return base_url("PAGEMGR_ORCID_URL", ORCID_URL)
 
 
 def parse_orcid(text: str) -> str | None:

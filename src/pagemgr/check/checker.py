@@ -70,13 +70,11 @@ class Checker:
         site: Site,
         schemas: SchemaSet,
         overlay: Mapping[str, str] | None = None,
-        use_cache: bool = True,
     ) -> None:
         """`overlay` maps site-relative paths to text that replaces what is on disk."""
         self.site = site
         self.schemas = schemas
         self.overlay = overlay or {}
-        self.use_cache = use_cache
         self.yaml_rules = site.yaml_rules  # asked for every file
         self.builder = site.builder.builder
 
@@ -301,7 +299,7 @@ class _FileCheck:
         for problem in loaded.problems:
             found = yaml_problems.problem_finding(problem, builder)
             self.add(problem.line, problem.column, *found)
-        if self.item.kind != "config" and not loaded.psych_alike:
+        if self.item.kind != "config":
             rules = self.checker.yaml_rules
             for (line, column), rule, message, hint in yaml_problems.builder_differences(
                 text, loaded, rules, builder

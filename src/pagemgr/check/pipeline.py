@@ -51,7 +51,7 @@ def run_checks(
     overlay = overlay or {}
     schemas = schema_set(site)
     reading = Reading(site, schemas, use_cache)
-    checker = Checker(site, schemas, overlay, use_cache)
+    checker = Checker(site, schemas, overlay)
     questions: list[Question] = []
     chosen: set[str] = set()
     everything: Iterable[SiteFile] = items

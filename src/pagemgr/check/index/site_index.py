@@ -331,8 +331,6 @@ def _links(
         value = value.strip()
         if own_url and value.startswith(own_url + "/"):
             value = value[len(own_url) :]
-        elif value.startswith(("https://", "http://")):
-            continue  # the common case, which local_target refuses too
         if local_target(value) == value:  # site-relative, or relative to the page's URL
             line, column = yamlio.locate(node, [key])
             yield Link(value, line + 1, column + 1, key)
@@ -440,6 +438,8 @@ def _blank(match: re.Match[str]) -> str:
 def local_target(target: str) -> str | None:
     """`target` if it points inside this site (site-relative or relative), else None."""
     target = target.strip()
+    if target.startswith(("https://", "http://")):
+        return None  # the common case, before the patterns below
     liquid = _BASE_LIQUID.match(target)
     if liquid:
         target = target[liquid.end() :] or "/"

@@ -46,14 +46,11 @@ def start_analysis(site: Site, use_cache: bool = True) -> None:
 def site_templates(site: Site, use_cache: bool = True) -> TemplateFacts | Unreadable:
     """What the site's layouts, includes and list pages read of each collection's documents,
     or why they could not be read."""
-    begun = _begun.pop()[1] if _begun and _begun[0][0] is site else None
+    begun = _begun.pop()[1] if _begun and _begun[0][0] is site else _known_here(site, use_cache)
     if isinstance(begun, TemplateFacts | Unreadable):
         return begun
-    known = _known_here(site, use_cache) if begun is None else None
-    if known is not None:
-        return known
     facts = begun.result() if begun is not None else None
-    if facts is None:  # not begun, or the child failed
+    if facts is None:  # nothing begun, or the child failed
         facts = _analysed(site)
     if use_cache:
         write_pickle(_path_for(site.root), (_key(site), facts))
